@@ -1,0 +1,15 @@
+//! asynclings: the exercises.
+//!
+//! Each module is one exercise. Open the file, replace every `todo!()` with your
+//! code, and run its hidden test suite: `cargo test --test <id>`, for example
+//! `cargo test --test countdown`. The book page for each exercise explains the
+//! concepts; `cargo run` shows where you are.
+
+// The stubs are unfinished on purpose: until you fill them in, some parameters,
+// fields and imports are not used yet. Keep the compiler quiet about that.
+#![allow(unused_variables, unused_imports, unused_mut, dead_code)]
+
+pub mod block_on;
+pub mod countdown;
+pub mod range_stream;
+pub mod timer_future;

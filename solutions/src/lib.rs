@@ -1,0 +1,10 @@
+//! Reference solutions for asynclings.
+//!
+//! Every module here has the same public items, with the same signatures, as its
+//! stub in `exercises/src/`. The hidden suites in `tests/` run against this crate
+//! with `cargo test --features solutions`, and the book includes its code.
+
+pub mod block_on;
+pub mod countdown;
+pub mod range_stream;
+pub mod timer_future;

@@ -1,0 +1,238 @@
+//! The book's preprocessor: it adds each exercise's page to the book, under
+//! its concept chapter and in manifest order, and fills in what the manifest
+//! knows, so the book never keeps a second list of exercises.
+//!
+//! `book/book.toml` runs it as `cargo run -- book-preprocessor`, before
+//! mdBook's own `links` preprocessor expands `{{#include}}`. On a page it
+//! expands:
+//!
+//! - `{{#asynclings run}}`: how to start and test this page's exercise;
+//! - `{{#asynclings hints}}`: its three hints, each folded away;
+//! - `{{#asynclings exercises}}`: a table of all exercises (any page).
+//!
+//! See <https://rust-lang.github.io/mdBook/for_developers/preprocessors.html>
+//! for the protocol: `supports <renderer>`, then the book as JSON on stdin.
+
+use std::fs;
+use std::io::{self, Read};
+use std::path::Path;
+
+use anyhow::{Context, Result, bail, ensure};
+use serde_json::{Value, json};
+
+use crate::manifest::{Exercise, Manifest};
+
+const MARKER: &str = "{{#asynclings ";
+
+/// Entry point: `args` are what mdBook passed after the subcommand.
+pub fn preprocess(root: &Path, args: &[String]) -> Result<()> {
+    if args.first().is_some_and(|arg| arg == "supports") {
+        // Everything here is plain Markdown: fine for every renderer.
+        return Ok(());
+    }
+    let mut input = String::new();
+    io::stdin().read_to_string(&mut input)?;
+    let (_context, mut book): (Value, Value) =
+        serde_json::from_str(&input).context("reading the book from mdBook")?;
+    let manifest = Manifest::load(root)?;
+    add_exercise_pages(root, &manifest, &mut book)?;
+    expand_markers(&manifest, &mut book)?;
+    serde_json::to_writer(io::stdout(), &book)?;
+    Ok(())
+}
+
+/// Adds a chapter for each exercise, under the chapter named by its `chapter`.
+fn add_exercise_pages(root: &Path, manifest: &Manifest, book: &mut Value) -> Result<()> {
+    let items = book["items"]
+        .as_array_mut()
+        .context("the book from mdBook has no `items`")?;
+    let mut order = Vec::new();
+    collect_paths(items, &mut order);
+    let mut last_position = 0;
+    for exercise in &manifest.exercises {
+        ensure!(
+            !order.iter().any(|path| path == &exercise.page),
+            "book/src/SUMMARY.md lists {}: exercise pages come from exercises.toml, \
+             remove that line",
+            exercise.page
+        );
+        let parent_path = format!("{}.md", exercise.chapter);
+        let position = order
+            .iter()
+            .position(|path| path == &parent_path)
+            .with_context(|| {
+                format!(
+                    "exercise `{}` belongs to chapter `{}`, but SUMMARY.md has no {parent_path}",
+                    exercise.id, exercise.chapter
+                )
+            })?;
+        ensure!(
+            position >= last_position,
+            "exercise `{}` (chapter `{}`) comes after an exercise of a later chapter in \
+             exercises.toml: keep the manifest in book order",
+            exercise.id,
+            exercise.chapter
+        );
+        last_position = position;
+        let parent = find_chapter(items, &parent_path).expect("the path was just found");
+        let content = fs::read_to_string(root.join(exercise.book_page()))
+            .with_context(|| format!("reading {}", exercise.book_page().display()))?;
+        // A numbered chapter's pages are numbered too: 2. Futures, 2.1. Countdown.
+        let number = parent["number"].as_array().map(|number| {
+            let mut number = number.clone();
+            let sub_count = parent["sub_items"].as_array().map_or(0, Vec::len);
+            number.push(json!(sub_count + 1));
+            number
+        });
+        let mut parent_names = parent["parent_names"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        parent_names.push(parent["name"].clone());
+        let sub_items = parent["sub_items"]
+            .as_array_mut()
+            .context("a chapter without `sub_items`")?;
+        sub_items.push(json!({
+            "Chapter": {
+                "name": exercise.title,
+                "content": content,
+                "number": number,
+                "sub_items": [],
+                "path": exercise.page,
+                "source_path": exercise.page,
+                "parent_names": parent_names,
+            }
+        }));
+    }
+    Ok(())
+}
+
+/// The `path` of every chapter, depth first: the order of the book.
+fn collect_paths(items: &[Value], paths: &mut Vec<String>) {
+    for item in items {
+        if let Some(chapter) = item.get("Chapter") {
+            if let Some(path) = chapter["path"].as_str() {
+                paths.push(path.to_owned());
+            }
+            if let Some(sub_items) = chapter["sub_items"].as_array() {
+                collect_paths(sub_items, paths);
+            }
+        }
+    }
+}
+
+fn find_chapter<'a>(items: &'a mut [Value], path: &str) -> Option<&'a mut Value> {
+    for item in items {
+        let Some(chapter) = item.get_mut("Chapter") else {
+            continue;
+        };
+        if chapter["path"].as_str() == Some(path) {
+            return Some(chapter);
+        }
+        if let Some(found) = chapter["sub_items"]
+            .as_array_mut()
+            .and_then(|sub_items| find_chapter(sub_items, path))
+        {
+            return Some(found);
+        }
+    }
+    None
+}
+
+/// Expands every `{{#asynclings …}}` marker in every chapter.
+fn expand_markers(manifest: &Manifest, book: &mut Value) -> Result<()> {
+    fn walk(manifest: &Manifest, items: &mut [Value]) -> Result<()> {
+        for item in items {
+            let Some(chapter) = item.get_mut("Chapter") else {
+                continue;
+            };
+            let path = chapter["path"].as_str().unwrap_or_default().to_owned();
+            let exercise = manifest.exercises.iter().find(|e| e.page == path);
+            if let Some(content) = chapter["content"].as_str() {
+                let expanded = expand(content, manifest, exercise)
+                    .with_context(|| format!("in book/src/{path}"))?;
+                chapter["content"] = Value::String(expanded);
+            }
+            if let Some(sub_items) = chapter["sub_items"].as_array_mut() {
+                walk(manifest, sub_items)?;
+            }
+        }
+        Ok(())
+    }
+    let items = book["items"].as_array_mut().context("no `items`")?;
+    walk(manifest, items)
+}
+
+fn expand(content: &str, manifest: &Manifest, exercise: Option<&Exercise>) -> Result<String> {
+    let mut out = String::with_capacity(content.len());
+    let mut rest = content;
+    while let Some(start) = rest.find(MARKER) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + MARKER.len()..];
+        let end = after
+            .find("}}")
+            .context("a `{{#asynclings` marker without `}}`")?;
+        let what = after[..end].trim();
+        let needs_exercise = || {
+            exercise.with_context(|| {
+                format!("`{{{{#asynclings {what}}}}}` belongs on an exercise's page")
+            })
+        };
+        match what {
+            "run" => out.push_str(&run_block(needs_exercise()?)),
+            "hints" => out.push_str(&hints_block(needs_exercise()?)),
+            "exercises" => out.push_str(&exercises_table(manifest)),
+            other => {
+                bail!("unknown marker `{{{{#asynclings {other}}}}}`: use run, hints or exercises")
+            }
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+fn run_block(exercise: &Exercise) -> String {
+    format!(
+        "> [!TIP]\n\
+         > **Your turn.** Open `{stub}`, replace each `todo!()`, then run the hidden \
+         tests:\n\
+         >\n\
+         > ```console\n\
+         > $ {command}\n\
+         > ```\n\
+         >\n\
+         > Read the first failure's message: it says what was expected and what \
+         probably went wrong. Fix, run again, until every test passes. Stuck? The \
+         hints below open one at a time.\n",
+        stub = exercise.stub().display(),
+        command = exercise.test_command(),
+    )
+}
+
+fn hints_block(exercise: &Exercise) -> String {
+    let labels = ["a nudge", "the concept", "nearly the answer"];
+    let mut out = String::new();
+    for (n, (hint, label)) in exercise.hints.iter().zip(labels).enumerate() {
+        out.push_str(&format!(
+            "<details>\n<summary>Hint {} of 3: {label}</summary>\n\n{hint}\n\n</details>\n\n",
+            n + 1
+        ));
+    }
+    out
+}
+
+fn exercises_table(manifest: &Manifest) -> String {
+    let mut out = String::from("| # | Exercise | Book page | Test it |\n|---|---|---|---|\n");
+    for (n, exercise) in manifest.exercises.iter().enumerate() {
+        out.push_str(&format!(
+            "| {} | `{}` | [{}]({}) | `{}` |\n",
+            n + 1,
+            exercise.id,
+            exercise.title,
+            exercise.page,
+            exercise.test_command()
+        ));
+    }
+    out
+}

@@ -1,0 +1,178 @@
+//! The exercise manifest, `exercises.toml`: the one list of exercises.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail, ensure};
+use serde::Deserialize;
+
+/// The manifest's file name, at the root of the repository.
+pub const MANIFEST_FILE: &str = "exercises.toml";
+
+/// Every exercise, in the order a learner does them.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    #[serde(rename = "exercise")]
+    pub exercises: Vec<Exercise>,
+}
+
+/// One exercise, as `exercises.toml` describes it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exercise {
+    /// The name shared by the stub, the solution and the suite.
+    pub id: String,
+    /// The concept chapter it belongs to: `book/src/<chapter>.md`.
+    pub chapter: String,
+    /// The title of its book page.
+    pub title: String,
+    /// Its book page, relative to `book/src`.
+    pub page: String,
+    /// A nudge, the concept behind it, and a near-solution.
+    pub hints: [String; 3],
+}
+
+impl Exercise {
+    /// The file the learner edits.
+    pub fn stub(&self) -> PathBuf {
+        Path::new("exercises/src").join(format!("{}.rs", self.id))
+    }
+
+    /// The reference solution.
+    pub fn solution(&self) -> PathBuf {
+        Path::new("solutions/src").join(format!("{}.rs", self.id))
+    }
+
+    /// The hidden test suite.
+    pub fn suite(&self) -> PathBuf {
+        Path::new("tests").join(format!("{}.rs", self.id))
+    }
+
+    /// The exercise's page in the book sources.
+    pub fn book_page(&self) -> PathBuf {
+        Path::new("book/src").join(&self.page)
+    }
+
+    /// The concept chapter's page in the book sources.
+    pub fn chapter_page(&self) -> PathBuf {
+        Path::new("book/src").join(format!("{}.md", self.chapter))
+    }
+
+    /// The command that runs the exercise's suite against the learner's code.
+    pub fn test_command(&self) -> String {
+        format!("cargo test --test {}", self.id)
+    }
+}
+
+impl Manifest {
+    /// Reads and checks `exercises.toml` in `root`.
+    pub fn load(root: &Path) -> Result<Self> {
+        let path = root.join(MANIFEST_FILE);
+        let text =
+            fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        let manifest: Self =
+            toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+        manifest.check()?;
+        Ok(manifest)
+    }
+
+    fn check(&self) -> Result<()> {
+        ensure!(
+            !self.exercises.is_empty(),
+            "{MANIFEST_FILE} lists no exercises"
+        );
+        let mut seen = HashSet::new();
+        for exercise in &self.exercises {
+            let id = &exercise.id;
+            ensure!(
+                !id.is_empty()
+                    && id.starts_with(|c: char| c.is_ascii_lowercase())
+                    && id
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                "{MANIFEST_FILE}: `{id}` is not a valid exercise id (lowercase snake_case: it \
+                 names a Rust module and a test target)"
+            );
+            ensure!(seen.insert(id), "{MANIFEST_FILE}: `{id}` is listed twice");
+            for (n, hint) in exercise.hints.iter().enumerate() {
+                ensure!(
+                    !hint.trim().is_empty(),
+                    "{MANIFEST_FILE}: hint {} of `{id}` is empty",
+                    n + 1
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// The exercise called `id`, if there is one.
+    pub fn get(&self, id: &str) -> Option<&Exercise> {
+        self.exercises.iter().find(|exercise| exercise.id == id)
+    }
+
+    /// Checks that every exercise has its files, and that no stub, solution or
+    /// suite exists without an entry. Returns one line per problem.
+    pub fn missing_files(&self, root: &Path) -> Vec<String> {
+        let mut problems = Vec::new();
+        for exercise in &self.exercises {
+            for (what, path) in [
+                ("stub", exercise.stub()),
+                ("solution", exercise.solution()),
+                ("suite", exercise.suite()),
+                ("book page", exercise.book_page()),
+                ("chapter page", exercise.chapter_page()),
+            ] {
+                if !root.join(&path).is_file() {
+                    problems.push(format!(
+                        "`{}`: its {what} {} is missing",
+                        exercise.id,
+                        path.display()
+                    ));
+                }
+            }
+        }
+        let known: HashSet<&str> = self.exercises.iter().map(|e| e.id.as_str()).collect();
+        for dir in ["exercises/src", "solutions/src", "tests"] {
+            for id in rust_files(&root.join(dir)) {
+                if id != "lib" && !known.contains(id.as_str()) {
+                    problems.push(format!(
+                        "{dir}/{id}.rs has no entry in {MANIFEST_FILE} (add one, or remove the file)"
+                    ));
+                }
+            }
+        }
+        problems
+    }
+}
+
+/// The stems of the `.rs` files directly in `dir`, sorted.
+fn rust_files(dir: &Path) -> Vec<String> {
+    let mut stems: Vec<String> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+        .filter_map(|path| Some(path.file_stem()?.to_str()?.to_owned()))
+        .collect();
+    stems.sort();
+    stems
+}
+
+/// The root of the asynclings repository: the nearest folder, from the current
+/// one upwards, that holds both `exercises.toml` and `Cargo.toml`.
+pub fn find_root() -> Result<PathBuf> {
+    let cwd = std::env::current_dir().context("reading the current directory")?;
+    for dir in cwd.ancestors() {
+        if dir.join(MANIFEST_FILE).is_file() && dir.join("Cargo.toml").is_file() {
+            return Ok(dir.to_owned());
+        }
+    }
+    bail!(
+        "{} is not inside an asynclings checkout (no {MANIFEST_FILE} here or above). \
+         `cd` into the repository first.",
+        cwd.display()
+    )
+}

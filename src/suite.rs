@@ -1,0 +1,240 @@
+//! Building the hidden suites and running them, with a time limit, into
+//! per-test outcomes.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+use wait_timeout::ChildExt;
+
+/// Which crate the suites are compiled against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Against {
+    /// The learner's `exercises` crate (the default).
+    Exercises,
+    /// The reference `solutions` crate (`--features solutions`).
+    Solutions,
+}
+
+/// Builds the integration tests of the root package in `root` and returns the
+/// executable of each, by test target name. `targets` narrows the build to
+/// some suites; empty means all. Compiler output goes to the terminal.
+pub fn build(root: &Path, against: Against, targets: &[&str]) -> Result<BTreeMap<String, PathBuf>> {
+    let mut cargo = Command::new(env_cargo());
+    cargo.current_dir(root).args([
+        "test",
+        "--no-run",
+        "--message-format=json-render-diagnostics",
+    ]);
+    if targets.is_empty() {
+        cargo.arg("--tests");
+    }
+    for target in targets {
+        cargo.args(["--test", target]);
+    }
+    if against == Against::Solutions {
+        cargo.args(["--features", "solutions"]);
+    }
+    let output = cargo
+        .stderr(Stdio::inherit())
+        .output()
+        .context("running cargo")?;
+    if !output.status.success() {
+        bail!("`cargo test --no-run` failed: the suites do not compile ({against:?})");
+    }
+    let mut binaries = BTreeMap::new();
+    for line in output.stdout.lines() {
+        let line = line?;
+        let Ok(artifact) = serde_json::from_str::<Artifact>(&line) else {
+            continue;
+        };
+        if artifact.reason == "compiler-artifact"
+            && artifact.profile.is_some_and(|p| p.test)
+            && artifact.target.kind.iter().any(|k| k == "test")
+            && let Some(executable) = artifact.executable
+        {
+            binaries.insert(artifact.target.name, executable);
+        }
+    }
+    Ok(binaries)
+}
+
+/// The `cargo` that runs us, if we run under cargo; else the one on `PATH`.
+pub fn env_cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+}
+
+/// One line of `cargo --message-format=json` (only the parts we read).
+#[derive(Deserialize)]
+struct Artifact {
+    reason: String,
+    #[serde(default)]
+    target: Target,
+    profile: Option<Profile>,
+    executable: Option<PathBuf>,
+}
+
+#[derive(Deserialize, Default)]
+struct Target {
+    name: String,
+    kind: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Profile {
+    test: bool,
+}
+
+/// How one test ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Passed,
+    Failed,
+    Ignored,
+}
+
+/// One test of a suite run.
+#[derive(Debug)]
+pub struct Outcome {
+    pub name: String,
+    pub status: Status,
+    /// What the test printed, with its panic message, if it failed.
+    pub output: String,
+}
+
+/// A whole suite run.
+#[derive(Debug)]
+pub struct Run {
+    pub outcomes: Vec<Outcome>,
+    /// The binary did not finish within its time limit and was killed.
+    pub timed_out: bool,
+    /// The binary's exit status was success.
+    pub success: bool,
+    pub elapsed: Duration,
+    /// Everything it printed, for when the outcomes are not enough.
+    pub stdout: String,
+}
+
+impl Run {
+    pub fn with_status(&self, status: Status) -> impl Iterator<Item = &Outcome> {
+        self.outcomes.iter().filter(move |o| o.status == status)
+    }
+}
+
+/// Runs one suite binary, killing it if it runs longer than `limit`.
+pub fn run(binary: &Path, root: &Path, limit: Duration) -> Result<Run> {
+    let start = Instant::now();
+    let mut child = Command::new(binary)
+        .current_dir(root)
+        // The suites' messages say what went wrong; a backtrace only buries them.
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("starting {}", binary.display()))?;
+    let stdout = read_in_background(child.stdout.take());
+    let stderr = read_in_background(child.stderr.take());
+    let (status, timed_out) = match child.wait_timeout(limit)? {
+        Some(status) => (Some(status), false),
+        None => {
+            child.kill().ok();
+            child.wait().ok();
+            (None, true)
+        }
+    };
+    let mut stdout = stdout.join().unwrap_or_default();
+    stdout.push_str(&stderr.join().unwrap_or_default());
+    Ok(Run {
+        outcomes: parse_libtest(&stdout),
+        timed_out,
+        success: status.is_some_and(|s| s.success()),
+        elapsed: start.elapsed(),
+        stdout,
+    })
+}
+
+fn read_in_background(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<String> {
+    thread::spawn(move || {
+        let mut text = Vec::new();
+        if let Some(mut pipe) = pipe {
+            pipe.read_to_end(&mut text).ok();
+        }
+        String::from_utf8_lossy(&text).into_owned()
+    })
+}
+
+/// Reads libtest's default ("pretty") output: a `test <name> ... <result>` line
+/// per test, then a `---- <name> stdout ----` section per failure.
+pub fn parse_libtest(stdout: &str) -> Vec<Outcome> {
+    let mut outcomes: Vec<Outcome> = stdout
+        .lines()
+        .filter_map(|line| {
+            let (name, result) = line.strip_prefix("test ")?.split_once(" ... ")?;
+            let status = match result {
+                "ok" => Status::Passed,
+                "FAILED" => Status::Failed,
+                r if r.starts_with("ignored") => Status::Ignored,
+                _ => return None,
+            };
+            Some(Outcome {
+                name: name.to_owned(),
+                status,
+                output: String::new(),
+            })
+        })
+        .collect();
+    // Failure sections run from their header to the next header or to the
+    // final `failures:` list.
+    let mut current: Option<usize> = None;
+    for line in stdout.lines() {
+        if let Some(name) = line
+            .strip_prefix("---- ")
+            .and_then(|rest| rest.strip_suffix(" stdout ----"))
+        {
+            current = outcomes.iter().position(|o| o.name == name);
+        } else if line == "failures:" {
+            current = None;
+        } else if let Some(index) = current {
+            outcomes[index].output.push_str(line);
+            outcomes[index].output.push('\n');
+        }
+    }
+    for outcome in &mut outcomes {
+        let trimmed = outcome.output.trim().to_owned();
+        outcome.output = trimmed;
+    }
+    outcomes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_results_and_failure_messages() {
+        let stdout = "\nrunning 3 tests\ntest a ... ok\ntest b ... FAILED\ntest c ... ignored, slow\n\
+                      \nfailures:\n\n---- b stdout ----\n\nthread 'b' panicked at x.rs:1:1:\nboom\n\n\
+                      failures:\n    b\n\ntest result: FAILED. 1 passed; 1 failed; 1 ignored\n";
+        let outcomes = parse_libtest(stdout);
+        let summary: Vec<(&str, Status)> = outcomes
+            .iter()
+            .map(|o| (o.name.as_str(), o.status))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("a", Status::Passed),
+                ("b", Status::Failed),
+                ("c", Status::Ignored)
+            ]
+        );
+        assert_eq!(outcomes[1].output, "thread 'b' panicked at x.rs:1:1:\nboom");
+        assert_eq!(outcomes[0].output, "");
+    }
+}

@@ -1,0 +1,305 @@
+//! `cargo verify`: the maintainer's one command. Everything CI checks.
+//!
+//! 1. the manifest and the files agree
+//! 2. `cargo fmt --check` and `cargo clippy -D warnings` are clean
+//! 3. the runner's own tests pass
+//! 4. every suite passes against the solutions
+//! 5. every test fails against the untouched stubs
+//! 6. every known mistake in `variants/` fails the tests it names, and every
+//!    alternative correct solution there passes
+//! 7. the book's examples run, and the book builds
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail, ensure};
+
+use crate::manifest::Manifest;
+use crate::suite::{self, Against, Status};
+use crate::variants;
+
+/// A suite gets this long to run before verify calls it hung. The design asks
+/// for any hang to be turned into a failure within 10 seconds.
+pub const SUITE_LIMIT: Duration = Duration::from_secs(30);
+
+pub fn verify(root: &Path) -> Result<()> {
+    let manifest = Manifest::load(root)?;
+    let mut report = Report::default();
+
+    report.step("the manifest and the files agree", || {
+        let problems = manifest.missing_files(root);
+        if problems.is_empty() {
+            Ok(format!("{} exercises", manifest.exercises.len()))
+        } else {
+            bail!(problems.join("\n"))
+        }
+    });
+    report.step("cargo fmt --check (and variants/)", || {
+        cargo(root, &["fmt", "--all", "--", "--check"])?;
+        let variants = variants::files(root, &manifest);
+        let status = Command::new("rustfmt")
+            .current_dir(root)
+            .args(["--edition", "2024", "--check"])
+            .args(variants.iter().map(|(_, file)| file))
+            .status()
+            .context("running rustfmt")?;
+        ensure!(
+            status.success(),
+            "variants/ is not formatted: run `rustfmt --edition 2024 variants/*/*.rs`"
+        );
+        Ok("formatted".into())
+    });
+    report.step("cargo clippy, against the solutions", || {
+        cargo(
+            root,
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--all-features",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        )
+        .map(|()| "no warnings".into())
+    });
+    report.step("cargo clippy, against the stubs", || {
+        cargo(
+            root,
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        )
+        .map(|()| "no warnings".into())
+    });
+    report.step("the runner's own tests", || {
+        cargo(root, &["test", "--quiet", "--bins"]).map(|()| "pass".into())
+    });
+
+    let mut expected_tests = BTreeMap::new();
+    report.step("every suite passes against the solutions", || {
+        let tests = solutions_pass(root, &manifest)?;
+        let count: usize = tests.values().map(BTreeSet::len).sum();
+        expected_tests = tests;
+        Ok(format!(
+            "{count} tests in {} suites pass",
+            expected_tests.len()
+        ))
+    });
+    report.step("every test fails against the untouched stubs", || {
+        if expected_tests.is_empty() {
+            bail!("skipped: the solutions did not pass")
+        }
+        stubs_fail(root, &expected_tests)
+    });
+    report.step(
+        "known mistakes fail, alternative solutions pass (variants/)",
+        || variants::check(root, &manifest, &expected_tests),
+    );
+    report.step("the book's examples run (examples/)", || run_examples(root));
+    report.step("the book builds (mdbook build book)", || build_book(root));
+
+    report.finish()
+}
+
+/// Collects the outcome of each step, so one failure does not hide the next.
+#[derive(Default)]
+struct Report {
+    failures: Vec<String>,
+    steps: usize,
+}
+
+impl Report {
+    fn step(&mut self, title: &str, body: impl FnOnce() -> Result<String>) {
+        self.steps += 1;
+        eprintln!("\n==> {}. {title}", self.steps);
+        let start = Instant::now();
+        match body() {
+            Ok(summary) => eprintln!("ok: {summary} ({:.1} s)", start.elapsed().as_secs_f64()),
+            Err(error) => {
+                eprintln!("FAILED: {error:#}");
+                self.failures.push(title.to_owned());
+            }
+        }
+    }
+
+    fn finish(self) -> Result<()> {
+        eprintln!();
+        if self.failures.is_empty() {
+            eprintln!("verify: all {} steps passed", self.steps);
+            Ok(())
+        } else {
+            bail!(
+                "verify: {} of {} steps failed:\n  - {}",
+                self.failures.len(),
+                self.steps,
+                self.failures.join("\n  - ")
+            )
+        }
+    }
+}
+
+/// Runs cargo in `root` with its output on the terminal.
+fn cargo(root: &Path, args: &[&str]) -> Result<()> {
+    let status = Command::new(suite::env_cargo())
+        .current_dir(root)
+        .args(args)
+        .status()
+        .context("running cargo")?;
+    if !status.success() {
+        bail!("`cargo {}` failed", args.join(" "));
+    }
+    Ok(())
+}
+
+/// Runs every suite against the solutions. All tests must pass and none may be
+/// ignored. Returns the names of the tests in each suite.
+fn solutions_pass(root: &Path, manifest: &Manifest) -> Result<BTreeMap<String, BTreeSet<String>>> {
+    let binaries = suite::build(root, Against::Solutions, &[])?;
+    let mut problems = Vec::new();
+    let mut tests = BTreeMap::new();
+    for exercise in &manifest.exercises {
+        let id = &exercise.id;
+        let Some(binary) = binaries.get(id) else {
+            problems.push(format!("{id}: no test binary was built for tests/{id}.rs"));
+            continue;
+        };
+        let run = suite::run(binary, root, SUITE_LIMIT)?;
+        if run.timed_out {
+            problems.push(format!(
+                "{id}: the suite did not finish within {SUITE_LIMIT:?}"
+            ));
+        }
+        for outcome in &run.outcomes {
+            match outcome.status {
+                Status::Passed => {}
+                Status::Failed => problems.push(format!(
+                    "{id}: `{}` fails against the solution:\n{}",
+                    outcome.name,
+                    indent(&outcome.output)
+                )),
+                Status::Ignored => problems.push(format!(
+                    "{id}: `{}` is ignored; every test must run (remove #[ignore])",
+                    outcome.name
+                )),
+            }
+        }
+        if run.outcomes.is_empty() {
+            problems.push(format!("{id}: the suite has no tests"));
+        } else if !run.success && !run.timed_out {
+            problems.push(format!(
+                "{id}: the suite binary failed:\n{}",
+                indent(&run.stdout)
+            ));
+        }
+        let names = run.outcomes.iter().map(|o| o.name.clone()).collect();
+        tests.insert(id.clone(), names);
+    }
+    if !problems.is_empty() {
+        bail!(problems.join("\n"));
+    }
+    Ok(tests)
+}
+
+/// Runs every suite against the untouched stubs: every test the solutions ran
+/// must run here too, and fail.
+fn stubs_fail(root: &Path, expected: &BTreeMap<String, BTreeSet<String>>) -> Result<String> {
+    let ids: Vec<&str> = expected.keys().map(String::as_str).collect();
+    let binaries = suite::build(root, Against::Exercises, &ids)?;
+    let mut problems = Vec::new();
+    for (id, names) in expected {
+        let binary = binaries
+            .get(id)
+            .with_context(|| format!("no test binary was built for tests/{id}.rs"))?;
+        let run = suite::run(binary, root, SUITE_LIMIT)?;
+        if run.timed_out {
+            problems.push(format!(
+                "{id}: the suite hung against the stub for {SUITE_LIMIT:?}"
+            ));
+        }
+        let failed: BTreeSet<String> = run
+            .with_status(Status::Failed)
+            .map(|o| o.name.clone())
+            .collect();
+        for outcome in run.outcomes.iter().filter(|o| o.status != Status::Failed) {
+            problems.push(format!(
+                "{id}: `{}` does not fail against the untouched stub ({:?}): it checks \
+                 nothing the learner writes",
+                outcome.name, outcome.status
+            ));
+        }
+        for name in names.difference(&failed) {
+            if !run.outcomes.iter().any(|o| &o.name == name) {
+                problems.push(format!("{id}: `{name}` did not run against the stub"));
+            }
+        }
+    }
+    if !problems.is_empty() {
+        bail!(problems.join("\n"));
+    }
+    let count: usize = expected.values().map(BTreeSet::len).sum();
+    Ok(format!("all {count} tests fail"))
+}
+
+/// Builds and runs every example in `examples/` (the book's snippets that are
+/// not solutions); each must exit successfully.
+fn run_examples(root: &Path) -> Result<String> {
+    let mut examples: Vec<PathBuf> = std::fs::read_dir(root.join("examples"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+        .collect();
+    examples.sort();
+    for example in &examples {
+        let name = example
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        cargo(root, &["run", "--quiet", "--example", name])
+            .with_context(|| format!("examples/{name}.rs"))?;
+    }
+    Ok(format!("{} examples ran", examples.len()))
+}
+
+fn build_book(root: &Path) -> Result<String> {
+    let version = Command::new("mdbook").arg("--version").output();
+    let Ok(version) = version else {
+        bail!(
+            "mdbook is not installed. Install it with:\n  cargo install --locked mdbook --version 0.5.4"
+        );
+    };
+    let version = String::from_utf8_lossy(&version.stdout).trim().to_owned();
+    if !version.contains(" v0.5.") {
+        bail!(
+            "this book needs mdbook 0.5, found `{version}`. Install it with:\n  \
+             cargo install --locked mdbook --version 0.5.4"
+        );
+    }
+    let status = Command::new("mdbook")
+        .current_dir(root)
+        .args(["build", "book"])
+        .status()
+        .context("running mdbook")?;
+    if !status.success() {
+        bail!("`mdbook build book` failed");
+    }
+    Ok(format!("built with {version} into book/book/"))
+}
+
+/// `text` with every line indented, to nest it under a problem.
+pub fn indent(text: &str) -> String {
+    text.lines()
+        .map(|line| format!("      {line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,108 @@
+//! What the hidden suites share: the switch between stubs and solutions, a
+//! watchdog that turns a hang into a failure, and a waker that records wake-ups.
+//!
+//! Each suite declares `mod support;` and uses what it needs.
+
+// Every suite uses a different part of this module.
+#![allow(dead_code)]
+
+use std::panic;
+use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex};
+use std::task::{Wake, Waker};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// The crate under test: the learner's `exercises` by default, the reference
+/// `solutions` with `cargo test --features solutions`.
+#[cfg(not(feature = "solutions"))]
+pub use exercises as under_test;
+#[cfg(feature = "solutions")]
+pub use solutions as under_test;
+
+/// How long a test waits for something that is due within milliseconds (a
+/// wake-up, a future to finish) before it calls it a hang. Long enough for a
+/// busy machine, short enough that a suite whose every test hangs still ends
+/// within 10 seconds when libtest runs two tests at a time.
+pub const PATIENCE: Duration = Duration::from_secs(2);
+
+/// Runs `body` on a fresh thread and fails the test with `on_hang` if it has
+/// not finished within [`PATIENCE`].
+///
+/// Plain `cargo test` never stops a hung test. Code that can hang when the
+/// learner's code is wrong (an executor that parks forever, a future nobody
+/// wakes) runs in here instead, so the learner gets a message, not a frozen
+/// terminal. A panic inside `body` fails the test with the original message.
+pub fn watchdog<T: Send + 'static>(on_hang: &str, body: impl FnOnce() -> T + Send + 'static) -> T {
+    let (done_tx, done_rx) = mpsc::channel();
+    let name = thread::current().name().unwrap_or("watched").to_owned();
+    thread::Builder::new()
+        .name(name)
+        .spawn(move || {
+            let outcome = panic::catch_unwind(panic::AssertUnwindSafe(body));
+            // The receiver is gone only if the watchdog already gave up.
+            let _ = done_tx.send(outcome);
+        })
+        .expect("the watchdog could not start a thread");
+    match done_rx.recv_timeout(PATIENCE) {
+        Ok(Ok(value)) => value,
+        Ok(Err(payload)) => panic::resume_unwind(payload),
+        // The stuck thread is left behind; the test process ends without it.
+        Err(_) => panic!("still running after {PATIENCE:?}: {on_hang}"),
+    }
+}
+
+/// The message of a caught panic, for a test that explains it.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("(a panic without a message)")
+}
+
+/// A waker that records when it is woken, and lets a test wait for that.
+///
+/// `futures_test::task::new_count_waker` counts wake-ups; this one also notes
+/// the instant of each, for futures woken by other threads on the real clock.
+#[derive(Debug, Default)]
+pub struct WakeRecorder {
+    wakes: Mutex<Vec<Instant>>,
+    woken: Condvar,
+}
+
+impl WakeRecorder {
+    /// A new recorder and a `Waker` that reports to it.
+    pub fn new() -> (Arc<Self>, Waker) {
+        let recorder = Arc::new(Self::default());
+        let waker = Waker::from(Arc::clone(&recorder));
+        (recorder, waker)
+    }
+
+    /// How many times the waker has been woken so far.
+    pub fn count(&self) -> usize {
+        self.wakes.lock().unwrap().len()
+    }
+
+    /// Waits up to `limit` for the first wake-up and returns when it happened,
+    /// or `None` if the waker was not woken in time.
+    pub fn wait_for_wake(&self, limit: Duration) -> Option<Instant> {
+        let wakes = self.wakes.lock().unwrap();
+        let (wakes, _) = self
+            .woken
+            .wait_timeout_while(wakes, limit, |wakes| wakes.is_empty())
+            .unwrap();
+        wakes.first().copied()
+    }
+}
+
+impl Wake for WakeRecorder {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.wakes.lock().unwrap().push(Instant::now());
+        self.woken.notify_all();
+    }
+}
