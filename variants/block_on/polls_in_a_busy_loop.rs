@@ -1,0 +1,21 @@
+//! Mistake: never sleeps. It polls the future over and over until it is ready,
+//! ignoring wake-ups: correct results, and a core burnt at 100% while waiting.
+//! expect: fail parks_instead_of_polling_in_a_busy_loop "busy loop"
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll};
+
+// ANCHOR: block_on
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    let waker = futures::task::noop_waker();
+    let mut cx = Context::from_waker(&waker);
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+        // No sleep: straight back to poll.
+    }
+}
+// ANCHOR_END: block_on

@@ -1,0 +1,43 @@
+//! Mistake: compares with `>` where `>=` was meant, so it yields `end` too
+//! (and, at `i32::MAX`, overflows).
+//! expect: fail yields_every_number_from_start_up_to_but_not_including_end "off by one"
+//! expect: fail is_empty_when_start_is_not_below_end "should be empty"
+//! expect: fail does_not_overflow_at_the_top_of_i32 "overflow"
+
+use futures::Stream;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+#[derive(Debug, Clone)]
+pub struct RangeStream {
+    next: i32,
+    end: i32,
+}
+
+impl RangeStream {
+    pub fn new(start: i32, end: i32) -> Self {
+        Self { next: start, end }
+    }
+}
+
+impl Stream for RangeStream {
+    type Item = i32;
+
+    fn poll_next(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<i32>> {
+        if self.next > self.end {
+            return Poll::Ready(None);
+        }
+        let item = self.next;
+        self.next += 1;
+        Poll::Ready(Some(item))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let remaining = if self.next < self.end {
+            self.end.abs_diff(self.next) as usize
+        } else {
+            0
+        };
+        (remaining, Some(remaining))
+    }
+}
