@@ -77,6 +77,14 @@ fn add_exercise_pages(root: &Path, manifest: &Manifest, book: &mut Value) -> Res
         let parent = find_chapter(items, &parent_path).expect("the path was just found");
         let content = fs::read_to_string(root.join(exercise.book_page()))
             .with_context(|| format!("reading {}", exercise.book_page().display()))?;
+        for marker in ["run", "hints"] {
+            ensure!(
+                content.contains(&format!("{MARKER}{marker}}}}}")),
+                "{} has no `{MARKER}{marker}}}}}`: every exercise page shows how to run \
+                 it and its hints",
+                exercise.book_page().display()
+            );
+        }
         // A numbered chapter's pages are numbered too: 2. Futures, 2.1. Countdown.
         let number = parent["number"].as_array().map(|number| {
             let mut number = number.clone();
@@ -235,4 +243,64 @@ fn exercises_table(manifest: &Manifest) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MANIFEST: &str = r#"
+        [[exercise]]
+        id = "first"
+        chapter = "intro"
+        title = "First"
+        page = "exercises/first.md"
+        hints = ["one", "two", "three"]
+    "#;
+
+    #[test]
+    fn expands_the_markers_of_an_exercise_page() {
+        let manifest = Manifest::from_toml(MANIFEST).unwrap();
+        let page = "# First\n{{#asynclings run}}\n## Hints\n{{#asynclings hints}}";
+        let out = expand(page, &manifest, manifest.get("first")).unwrap();
+        assert!(out.contains("exercises/src/first.rs"), "{out}");
+        assert!(out.contains("cargo test --test first"), "{out}");
+        assert!(out.contains("<summary>Hint 3 of 3: nearly the answer</summary>\n\nthree"));
+        assert!(!out.contains("{{#asynclings"), "{out}");
+    }
+
+    #[test]
+    fn refuses_exercise_markers_elsewhere_and_unknown_markers() {
+        let manifest = Manifest::from_toml(MANIFEST).unwrap();
+        assert!(expand("{{#asynclings hints}}", &manifest, None).is_err());
+        assert!(expand("{{#asynclings nonsense}}", &manifest, None).is_err());
+        let table = expand("{{#asynclings exercises}}", &manifest, None).unwrap();
+        assert!(
+            table.contains("| 1 | `first` | [First](exercises/first.md) |"),
+            "{table}"
+        );
+    }
+
+    #[test]
+    fn adds_each_exercise_page_under_its_chapter() {
+        let root = std::env::temp_dir().join(format!("asynclings-book-{}", std::process::id()));
+        fs::create_dir_all(root.join("book/src/exercises")).unwrap();
+        fs::write(
+            root.join("book/src/exercises/first.md"),
+            "# First\n{{#asynclings run}}\n{{#asynclings hints}}\n",
+        )
+        .unwrap();
+        let manifest = Manifest::from_toml(MANIFEST).unwrap();
+        let mut book = json!({"items": [{"Chapter": {
+            "name": "Intro", "content": "", "number": [1], "sub_items": [],
+            "path": "intro.md", "source_path": "intro.md", "parent_names": []
+        }}]});
+        add_exercise_pages(&root, &manifest, &mut book).unwrap();
+        fs::remove_dir_all(&root).unwrap();
+        let page = &book["items"][0]["Chapter"]["sub_items"][0]["Chapter"];
+        assert_eq!(page["name"], "First");
+        assert_eq!(page["path"], "exercises/first.md");
+        assert_eq!(page["number"], json!([1, 1]));
+        assert_eq!(page["parent_names"], json!(["Intro"]));
+    }
 }

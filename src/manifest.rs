@@ -72,8 +72,12 @@ impl Manifest {
         let path = root.join(MANIFEST_FILE);
         let text =
             fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-        let manifest: Self =
-            toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+        Self::from_toml(&text).with_context(|| format!("in {}", path.display()))
+    }
+
+    /// Parses and checks a manifest's text.
+    pub fn from_toml(text: &str) -> Result<Self> {
+        let manifest: Self = toml::from_str(text)?;
         manifest.check()?;
         Ok(manifest)
     }
