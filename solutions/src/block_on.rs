@@ -30,6 +30,7 @@ impl Wake for ThreadWaker {
 // ANCHOR_END: waker
 
 // ANCHOR: block_on
+// ANCHOR: setup
 /// Runs `future` to completion on the current thread and returns its output.
 ///
 /// The thread sleeps (parks) while the future is `Pending` and is woken
@@ -44,7 +45,9 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
     });
     let waker = Waker::from(Arc::clone(&signal));
     let mut cx = Context::from_waker(&waker);
+    // ANCHOR_END: setup
 
+    // ANCHOR: poll_loop
     loop {
         if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
             return output;
@@ -57,4 +60,5 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
         }
     }
 }
+// ANCHOR_END: poll_loop
 // ANCHOR_END: block_on

@@ -30,6 +30,7 @@ impl RangeStream {
 impl Stream for RangeStream {
     type Item = i32;
 
+    // ANCHOR: poll_next
     fn poll_next(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<i32>> {
         // A range never waits for anything: every poll is `Ready`, so no waker
         // is needed.
@@ -43,7 +44,9 @@ impl Stream for RangeStream {
         self.next += 1;
         Poll::Ready(Some(item))
     }
+    // ANCHOR_END: poll_next
 
+    // ANCHOR: size_hint
     fn size_hint(&self) -> (usize, Option<usize>) {
         // `end - next` can be larger than `i32::MAX` (think `i32::MIN..i32::MAX`),
         // so measure the distance as an unsigned number.
@@ -54,5 +57,6 @@ impl Stream for RangeStream {
         };
         (remaining, Some(remaining))
     }
+    // ANCHOR_END: size_hint
 }
 // ANCHOR_END: stream

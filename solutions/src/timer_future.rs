@@ -19,6 +19,7 @@ pub struct TimerFuture {
     shared: Arc<Mutex<Shared>>,
 }
 
+// ANCHOR: shared
 /// What the future and its timer thread share.
 #[derive(Debug, Default)]
 struct Shared {
@@ -27,6 +28,7 @@ struct Shared {
     /// The waker of the latest `poll`, for the timer thread to wake.
     waker: Option<Waker>,
 }
+// ANCHOR_END: shared
 
 // ANCHOR: new
 impl TimerFuture {
@@ -62,8 +64,10 @@ impl Future for TimerFuture {
             return Poll::Ready(());
         }
         // Store the waker of *this* poll. A task can be polled with a different
-        // waker each time (an executor may move it, or a `select!` may wrap it),
-        // and only the latest one is sure to reach the task that waits now.
+        // waker each time (for example when the future is moved from one task
+        // to another, or polled through `FuturesUnordered`, which gives each of
+        // its futures a waker of its own), and only the latest one is sure to
+        // reach the task that waits now.
         // `will_wake` skips the clone when the waker has not changed.
         match &mut shared.waker {
             Some(stored) if stored.will_wake(cx.waker()) => {}

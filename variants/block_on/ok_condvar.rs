@@ -20,6 +20,7 @@ impl Wake for Signal {
     }
 }
 
+// ANCHOR: block_on
 pub fn block_on<F: Future>(future: F) -> F::Output {
     let mut future: Pin<Box<F>> = Box::pin(future);
     let signal = Arc::new(Signal::default());
@@ -36,3 +37,4 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
         *woken = false;
     }
 }
+// ANCHOR_END: block_on

@@ -18,6 +18,7 @@ impl Wake for Unparker {
     }
 }
 
+// ANCHOR: block_on
 pub fn block_on<F: Future>(future: F) -> F::Output {
     let mut future = pin!(future);
     let waker = Waker::from(Arc::new(Unparker(thread::current())));
@@ -29,3 +30,4 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
         }
     }
 }
+// ANCHOR_END: block_on

@@ -19,6 +19,7 @@ impl Countdown {
 impl Future for Countdown {
     type Output = ();
 
+    // ANCHOR: poll
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         self.remaining = self.remaining.saturating_sub(1);
         if self.remaining == 0 {
@@ -27,4 +28,5 @@ impl Future for Countdown {
         cx.waker().wake_by_ref();
         Poll::Pending
     }
+    // ANCHOR_END: poll
 }

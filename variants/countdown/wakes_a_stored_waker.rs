@@ -1,6 +1,6 @@
 //! Mistake: keeps the waker of the first poll and wakes that one every time.
 //! When the task is polled with a new waker, the old one may reach nobody.
-//! expect: fail wakes_the_waker_of_the_poll_that_returned_pending "not a waker kept from an earlier one"
+//! expect: fail wakes_the_waker_of_the_poll_that_returned_pending "not a waker kept from an earlier poll"
 
 use std::future::Future;
 use std::pin::Pin;
@@ -24,6 +24,7 @@ impl Countdown {
 impl Future for Countdown {
     type Output = ();
 
+    // ANCHOR: poll
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         if self.remaining == 0 {
             return Poll::Ready(());
@@ -33,4 +34,5 @@ impl Future for Countdown {
         waker.wake_by_ref();
         Poll::Pending
     }
+    // ANCHOR_END: poll
 }

@@ -8,6 +8,7 @@ use std::task::{Context, Poll};
 
 use std::ops::Range;
 
+// ANCHOR: stream
 #[derive(Debug, Clone)]
 pub struct RangeStream {
     range: Range<i32>,
@@ -30,3 +31,4 @@ impl Stream for RangeStream {
         self.range.size_hint()
     }
 }
+// ANCHOR_END: stream

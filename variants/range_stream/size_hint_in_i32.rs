@@ -30,8 +30,10 @@ impl Stream for RangeStream {
         Poll::Ready(Some(item))
     }
 
+    // ANCHOR: size_hint
     fn size_hint(&self) -> (usize, Option<usize>) {
         let remaining = (self.end - self.next).max(0) as usize;
         (remaining, Some(remaining))
     }
+    // ANCHOR_END: size_hint
 }

@@ -21,6 +21,7 @@ impl RangeStream {
 impl Stream for RangeStream {
     type Item = i32;
 
+    // ANCHOR: poll_next
     fn poll_next(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<i32>> {
         if self.next == self.end {
             return Poll::Ready(None);
@@ -29,6 +30,7 @@ impl Stream for RangeStream {
         self.next += 1;
         Poll::Ready(Some(item))
     }
+    // ANCHOR_END: poll_next
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         let remaining = if self.next < self.end {

@@ -1,6 +1,6 @@
 //! Mistake: stores a waker only if none is stored yet, so it keeps the waker of
-//! the first poll. If the task is polled again with another waker (it moved to
-//! another worker thread, or a `select!` wraps it), the wake-up goes astray.
+//! the first poll. If the future is polled again with another waker (it was
+//! moved to another task, or into a `FuturesUnordered`), the wake-up goes astray.
 //! expect: fail wakes_the_waker_of_the_latest_poll_not_an_earlier_one "stale waker"
 
 use std::future::Future;

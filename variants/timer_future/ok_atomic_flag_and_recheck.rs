@@ -41,6 +41,7 @@ impl TimerFuture {
 impl Future for TimerFuture {
     type Output = ();
 
+    // ANCHOR: poll
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         if self.shared.completed.load(Ordering::SeqCst) {
             return Poll::Ready(());
@@ -51,4 +52,5 @@ impl Future for TimerFuture {
         }
         Poll::Pending
     }
+    // ANCHOR_END: poll
 }

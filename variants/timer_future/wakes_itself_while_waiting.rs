@@ -40,6 +40,7 @@ impl TimerFuture {
 impl Future for TimerFuture {
     type Output = ();
 
+    // ANCHOR: poll
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let mut shared = self.shared.lock().unwrap();
         if shared.completed {
@@ -49,4 +50,5 @@ impl Future for TimerFuture {
         cx.waker().wake_by_ref(); // "poll me again": at once, for nothing
         Poll::Pending
     }
+    // ANCHOR_END: poll
 }
