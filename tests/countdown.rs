@@ -94,8 +94,9 @@ fn wakes_the_waker_of_the_poll_that_returned_pending() {
         assert!(
             wakes.get() >= 1,
             "poll {poll} returned Pending but did not wake the waker it was given in this \
-             poll's Context. Wake `cx.waker()` of the current poll, not a waker kept from \
-             an earlier one."
+             poll's Context, so nothing would ever poll the task again. Wake `cx.waker()` \
+             of the current poll before returning Pending (not a waker kept from an \
+             earlier poll)."
         );
     }
 }

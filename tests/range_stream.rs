@@ -128,7 +128,7 @@ fn size_hint_is_exact_before_during_and_after() {
                 (left, Some(left)),
                 "RangeStream::new({start}, {end}).size_hint() {when} should be \
                  ({left}, Some({left})): exactly {left} item(s) are left, and an exact \
-                 hint lets `collect` allocate once."
+                 hint lets a consumer reserve room up front."
             );
             let _ = poll_once(&mut stream, "inside the range");
         }

@@ -95,8 +95,8 @@ fn wakes_the_waker_once_the_duration_has_passed() {
 
 #[test]
 fn wakes_the_waker_of_the_latest_poll_not_an_earlier_one() {
-    // Polled twice, with two different wakers (as when a task moves to another
-    // worker thread). Only the second waker still reaches the waiting task.
+    // Polled twice, with two different wakers (as when the future is moved to
+    // another task). Only the second waker still reaches the waiting task.
     // If this machine is so slow that the timer fires between the two polls,
     // try again with a longer timer rather than report a false failure.
     for duration in [100, 400, 1600].map(Duration::from_millis) {
