@@ -36,7 +36,7 @@ pub fn preprocess(root: &Path, args: &[String]) -> Result<()> {
         serde_json::from_str(&input).context("reading the book from mdBook")?;
     let manifest = Manifest::load(root)?;
     add_exercise_pages(root, &manifest, &mut book)?;
-    expand_markers(&manifest, &mut book)?;
+    expand_markers(root, &manifest, &mut book)?;
     serde_json::to_writer(io::stdout(), &book)?;
     Ok(())
 }
@@ -148,8 +148,8 @@ fn find_chapter<'a>(items: &'a mut [Value], path: &str) -> Option<&'a mut Value>
 }
 
 /// Expands every `{{#asynclings …}}` marker in every chapter.
-fn expand_markers(manifest: &Manifest, book: &mut Value) -> Result<()> {
-    fn walk(manifest: &Manifest, items: &mut [Value]) -> Result<()> {
+fn expand_markers(root: &Path, manifest: &Manifest, book: &mut Value) -> Result<()> {
+    fn walk(root: &Path, manifest: &Manifest, items: &mut [Value]) -> Result<()> {
         for item in items {
             let Some(chapter) = item.get_mut("Chapter") else {
                 continue;
@@ -157,21 +157,26 @@ fn expand_markers(manifest: &Manifest, book: &mut Value) -> Result<()> {
             let path = chapter["path"].as_str().unwrap_or_default().to_owned();
             let exercise = manifest.exercises.iter().find(|e| e.page == path);
             if let Some(content) = chapter["content"].as_str() {
-                let expanded = expand(content, manifest, exercise)
+                let expanded = expand(root, content, manifest, exercise)
                     .with_context(|| format!("in book/src/{path}"))?;
                 chapter["content"] = Value::String(expanded);
             }
             if let Some(sub_items) = chapter["sub_items"].as_array_mut() {
-                walk(manifest, sub_items)?;
+                walk(root, manifest, sub_items)?;
             }
         }
         Ok(())
     }
     let items = book["items"].as_array_mut().context("no `items`")?;
-    walk(manifest, items)
+    walk(root, manifest, items)
 }
 
-fn expand(content: &str, manifest: &Manifest, exercise: Option<&Exercise>) -> Result<String> {
+fn expand(
+    root: &Path,
+    content: &str,
+    manifest: &Manifest,
+    exercise: Option<&Exercise>,
+) -> Result<String> {
     let mut out = String::with_capacity(content.len());
     let mut rest = content;
     while let Some(start) = rest.find(MARKER) {
@@ -187,7 +192,7 @@ fn expand(content: &str, manifest: &Manifest, exercise: Option<&Exercise>) -> Re
             })
         };
         match what {
-            "run" => out.push_str(&run_block(needs_exercise()?)),
+            "run" => out.push_str(&run_block(root, needs_exercise()?)),
             "hints" => out.push_str(&hints_block(needs_exercise()?)),
             "exercises" => out.push_str(&exercises_table(manifest)),
             other => {
@@ -200,11 +205,10 @@ fn expand(content: &str, manifest: &Manifest, exercise: Option<&Exercise>) -> Re
     Ok(out)
 }
 
-fn run_block(exercise: &Exercise) -> String {
+fn run_block(root: &Path, exercise: &Exercise) -> String {
     format!(
         "> [!TIP]\n\
-         > **Your turn.** Open `{stub}`, replace each `todo!()`, then run the hidden \
-         tests:\n\
+         > **Your turn.** Open `{stub}`, {task}, then run the hidden tests:\n\
          >\n\
          > ```console\n\
          > $ {command}\n\
@@ -214,6 +218,7 @@ fn run_block(exercise: &Exercise) -> String {
          probably went wrong. Fix, run again, until every test passes. Stuck? The \
          hints below open one at a time.\n",
         stub = exercise.stub().display(),
+        task = exercise.task(root),
         command = exercise.test_command(),
     )
 }
@@ -262,7 +267,13 @@ mod tests {
     fn expands_the_markers_of_an_exercise_page() {
         let manifest = Manifest::from_toml(MANIFEST).unwrap();
         let page = "# First\n{{#asynclings run}}\n## Hints\n{{#asynclings hints}}";
-        let out = expand(page, &manifest, manifest.get("first")).unwrap();
+        let out = expand(
+            Path::new("/nonexistent"),
+            page,
+            &manifest,
+            manifest.get("first"),
+        )
+        .unwrap();
         assert!(out.contains("exercises/src/first.rs"), "{out}");
         assert!(out.contains("cargo test --test first"), "{out}");
         assert!(out.contains("<summary>Hint 3 of 3: nearly the answer</summary>\n\nthree"));
@@ -272,9 +283,9 @@ mod tests {
     #[test]
     fn refuses_exercise_markers_elsewhere_and_unknown_markers() {
         let manifest = Manifest::from_toml(MANIFEST).unwrap();
-        assert!(expand("{{#asynclings hints}}", &manifest, None).is_err());
-        assert!(expand("{{#asynclings nonsense}}", &manifest, None).is_err());
-        let table = expand("{{#asynclings exercises}}", &manifest, None).unwrap();
+        assert!(expand(Path::new("."), "{{#asynclings hints}}", &manifest, None).is_err());
+        assert!(expand(Path::new("."), "{{#asynclings nonsense}}", &manifest, None).is_err());
+        let table = expand(Path::new("."), "{{#asynclings exercises}}", &manifest, None).unwrap();
         assert!(
             table.contains("| 1 | `first` | [First](exercises/first.md) |"),
             "{table}"

@@ -60,8 +60,10 @@ fn list(manifest: &Manifest) -> Result<()> {
         "asynclings: {} exercises, in order\n",
         manifest.exercises.len()
     );
+    let width = manifest.exercises.iter().map(|e| e.id.len()).max();
+    let width = width.unwrap_or_default();
     for (n, exercise) in manifest.exercises.iter().enumerate() {
-        println!("{:>2}. {:<14} {}", n + 1, exercise.id, exercise.title);
+        println!("{:>2}. {:<width$}  {}", n + 1, exercise.id, exercise.title);
         println!("    edit  {}", exercise.stub().display());
         println!("    test  {}", exercise.test_command());
         println!("    read  {}\n", exercise.book_page().display());

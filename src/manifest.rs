@@ -60,6 +60,18 @@ impl Exercise {
         Path::new("book/src").join(format!("{}.md", self.chapter))
     }
 
+    /// What the learner does in the stub, as the end of a sentence: most stubs
+    /// have `todo!()`s to replace; a spot-the-bug stub runs and has a bug to
+    /// repair. Read from the stub itself, so the manifest needs no field for it.
+    pub fn task(&self, root: &Path) -> &'static str {
+        match fs::read_to_string(root.join(self.stub())) {
+            Ok(stub) if !stub.contains("todo!(") => {
+                "find the bug and repair it (the code compiles and runs, but it misbehaves)"
+            }
+            _ => "replace each `todo!()`",
+        }
+    }
+
     /// The command that runs the exercise's suite against the learner's code.
     pub fn test_command(&self) -> String {
         format!("cargo test --test {}", self.id)

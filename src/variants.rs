@@ -209,9 +209,11 @@ fn check_one(
 }
 
 /// Copies what the suites need into `target/variants/workspace` and returns it.
-/// The copy builds into the main `target/` folder, so only the copied crates
-/// are compiled again; its runner is switched off (`autobins = false`): the
-/// suites do not need it, and building it would replace the running binary.
+/// The copy builds into its own `target/variants/target`: cargo names a path
+/// crate's build after its place in its workspace, so the copy's `exercises`
+/// would otherwise overwrite the real one's in `target/` and leave the learner's
+/// next build stale. Its runner is switched off (`autobins = false`): the
+/// suites do not need it.
 fn copy_workspace(root: &Path) -> Result<PathBuf> {
     let workspace = root.join("target/variants/workspace");
     if workspace.exists() {
@@ -235,7 +237,10 @@ fn copy_workspace(root: &Path) -> Result<PathBuf> {
     fs::create_dir_all(workspace.join(".cargo"))?;
     fs::write(
         workspace.join(".cargo/config.toml"),
-        format!("[build]\ntarget-dir = {:?}\n", root.join("target")),
+        format!(
+            "[build]\ntarget-dir = {:?}\n",
+            root.join("target/variants/target")
+        ),
     )?;
     Ok(workspace)
 }

@@ -6,6 +6,7 @@
 // Every suite uses a different part of this module.
 #![allow(dead_code)]
 
+use std::future::Future;
 use std::panic;
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex};
@@ -50,6 +51,83 @@ pub fn watchdog<T: Send + 'static>(on_hang: &str, body: impl FnOnce() -> T + Sen
         // The stuck thread is left behind; the test process ends without it.
         Err(_) => panic!("still running after {PATIENCE:?}: {on_hang}"),
     }
+}
+
+/// Runs the future that `make` returns on a fresh current-thread tokio runtime
+/// whose clock starts paused, under the [`watchdog`].
+///
+/// On the paused clock, time moves only when every task is waiting: sleeps
+/// finish at once, in order, and `tokio::time::Instant::now()` gives exact
+/// virtual timestamps. The two ways such a test can hang fail differently,
+/// each with its own diagnosis after `what` (what never finished):
+///
+/// - every task waits and none is ever woken (a lost wake-up): after an hour
+///   of virtual time, which on the paused clock passes at once;
+/// - a task never stops running, so the clock cannot move (a busy loop, or a
+///   blocking call on the runtime thread): after [`PATIENCE`] of real time.
+pub fn paused<F>(what: &str, make: impl FnOnce() -> F + Send + 'static) -> F::Output
+where
+    F: Future + 'static,
+    F::Output: Send + 'static,
+{
+    let lost = format!(
+        "{what}. Nothing happened for {VIRTUAL_PATIENCE:?} of virtual time: every task \
+         was waiting and none was woken. A lost wake-up? Something returned Pending \
+         without arranging for the task to be woken (the waker of `cx` must reach \
+         whatever will produce the next item: a channel's `poll_recv`, a `Sleep`'s \
+         `poll`, a stored waker)."
+    );
+    let busy = format!(
+        "{what}. The paused clock stood still for {PATIENCE:?} of real time, so some \
+         task never stopped running. A busy loop? Something keeps waking its own task \
+         and returning Pending (`cx.waker().wake_by_ref()` before every Pending), so the \
+         executor polls it again and again and time can never move on. Or a blocking \
+         call on the runtime thread (`std::thread::sleep`, a std channel's `recv`)."
+    );
+    watchdog(&busy, move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .start_paused(true)
+            .build()
+            .expect("a tokio runtime")
+            .block_on(async move {
+                let body = make();
+                // When every task waits and no timer is due sooner, the paused
+                // clock jumps straight to this one: a task nobody will wake
+                // fails at once instead of idling until the watchdog bites.
+                // `biased` checks the timer first, so the body gets no extra
+                // poll that could hide a lost wake-up.
+                tokio::select! {
+                    biased;
+                    () = tokio::time::sleep(VIRTUAL_PATIENCE) => panic!("{lost}"),
+                    output = body => output,
+                }
+            })
+    })
+}
+
+/// Longer than any test's story in virtual time; see [`paused`].
+pub const VIRTUAL_PATIENCE: Duration = Duration::from_secs(3600);
+
+/// Runs the future that `make` returns on a fresh multi-thread tokio runtime
+/// with `workers` worker threads, under the [`watchdog`].
+pub fn multi_thread<F>(
+    on_hang: &str,
+    workers: usize,
+    make: impl FnOnce() -> F + Send + 'static,
+) -> F::Output
+where
+    F: Future + 'static,
+    F::Output: Send + 'static,
+{
+    watchdog(on_hang, move || {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(workers)
+            .enable_time()
+            .build()
+            .expect("a tokio runtime")
+            .block_on(make())
+    })
 }
 
 /// The message of a caught panic, for a test that explains it.
