@@ -5,6 +5,9 @@
 //! with `cargo test --features solutions`, and the book includes its code.
 
 pub mod block_on;
+pub mod channel_stream;
 pub mod countdown;
+pub mod fanout_stream;
 pub mod range_stream;
+pub mod throttled_stream;
 pub mod timer_future;
