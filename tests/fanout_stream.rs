@@ -227,9 +227,12 @@ fn a_dropped_receiver_never_stalls_the_others() {
                 }
                 assert!(
                     fanout.is_woken(),
-                    "receiver 1 was dropped, and the others read everything, yet the stream \
-                     stays Pending with nobody to wake it. A dropped receiver is gone for good: \
-                     when sending to it fails, skip it from then on."
+                    "receiver 1 was dropped and the others read everything they had, yet the \
+                     stream stayed Pending and was not woken. Either it waits for the dropped \
+                     receiver (a dropped receiver is gone for good: when sending to it fails, \
+                     skip it from then on), or a full live receiver's wake-up was lost (after \
+                     `try_send` says Full, nothing will wake the task; `poll_reserve(cx)` \
+                     registers the waker with the channel)."
                 );
             }
         }

@@ -20,6 +20,7 @@ use tokio_util::sync::PollSender;
 /// from then on. When the source ends, the senders are dropped (the receivers
 /// see the end) and the stream yields `None`; when every receiver is gone, it
 /// yields `None` without pulling more from the source.
+// ANCHOR: state
 pub struct FanoutStream<T> {
     source: Pin<Box<dyn Stream<Item = T> + Send>>,
     /// One sender per receiver, in order; `None` once that receiver is gone.
@@ -35,6 +36,7 @@ pub struct FanoutStream<T> {
 // whatever `T` is, and `poll_next` may use `&mut self` fields freely.
 // (Implementing `Unpin` is safe: it only promises what the code above keeps.)
 impl<T> Unpin for FanoutStream<T> {}
+// ANCHOR_END: state
 
 impl<T: Send + 'static> FanoutStream<T> {
     /// A fan-out of `source` to `sink_count` channels of `buffer_size` items

@@ -19,6 +19,7 @@ use tokio::time::{Sleep, sleep};
 /// whichever is later: a slow upstream adds no extra wait. It ends when the
 /// upstream ends.
 #[derive(Debug)]
+// ANCHOR: state
 pub struct ThrottledStream<S> {
     stream: S,
     delay: Duration,
@@ -26,6 +27,7 @@ pub struct ThrottledStream<S> {
     /// went out; `None` when the next item may go out at once.
     sleep: Option<Pin<Box<Sleep>>>,
 }
+// ANCHOR_END: state
 
 impl<S> ThrottledStream<S> {
     /// Throttles `stream` to one item per `delay`.

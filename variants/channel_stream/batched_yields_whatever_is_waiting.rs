@@ -69,6 +69,7 @@ pub fn batched<T: Send + 'static>(mut rx: Receiver<T>, size: usize) -> impl Stre
 
     // `stream!` turns this async block into a `Stream`: each `yield` hands
     // one item to the consumer, and the block resumes when it asks for the next.
+    // ANCHOR: batched
     stream! {
         while let Some(item) = rx.recv().await {
             let mut batch = vec![item];
@@ -81,4 +82,5 @@ pub fn batched<T: Send + 'static>(mut rx: Receiver<T>, size: usize) -> impl Stre
             yield batch;
         }
     }
+    // ANCHOR_END: batched
 }

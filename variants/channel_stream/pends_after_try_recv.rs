@@ -45,16 +45,15 @@ impl<T> Stream for ReceiverStream<T> {
     type Item = T;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
-        // `poll_recv` is `poll_next` in all but name: `Ready(Some(item))`,
-        // `Ready(None)` once every sender is gone and the buffer is empty, or
-        // `Pending` *after* storing `cx`'s waker, so that the next send (or
-        // the last sender's drop) wakes this task. `Receiver` is `Unpin`, so
-        // `self.rx` is reachable through the `Pin`.
+        // ANCHOR: poll_next
         match self.rx.try_recv() {
             Ok(item) => Poll::Ready(Some(item)),
+            // Nothing yet: "come back later". But `try_recv` left no waker
+            // with the channel, so nobody will say when.
             Err(TryRecvError::Empty) => Poll::Pending,
             Err(TryRecvError::Disconnected) => Poll::Ready(None),
         }
+        // ANCHOR_END: poll_next
     }
 }
 

@@ -101,12 +101,11 @@ impl<T: Clone + Send + 'static> Stream for FanoutStream<T> {
 
         // Deliver `current` to each sink in turn, resuming after the sinks
         // that already have it: an item is never sent to a receiver twice.
+        // ANCHOR: deliver
         while let Some(slot) = this.sinks.get_mut(this.next_sink) {
             if let Some(sink) = slot {
-                // `poll_reserve` asks for room in the channel. If there is
-                // none, it registers `cx`'s waker with the channel and returns
-                // `Pending`: the receiver's next `recv` wakes us. (This is the
-                // step `try_send` cannot do.)
+                // `try_send` puts the item in the channel if there is room,
+                // and otherwise hands it back. Either way it registers nothing.
                 let item = this.current.clone().expect("an item is under way");
                 let sent = sink.get_ref().map(|tx| tx.try_send(item));
                 match sent {
@@ -120,6 +119,7 @@ impl<T: Clone + Send + 'static> Stream for FanoutStream<T> {
             }
             this.next_sink += 1;
         }
+        // ANCHOR_END: deliver
         this.current = None;
         Poll::Ready(Some(()))
     }

@@ -45,8 +45,7 @@ impl<T> Stream for PriorityInbox<T> {
             Err(_) => {
                 cx.waker().wake_by_ref();
                 Poll::Pending
-            }
-            // ANCHOR_END: busy
+            } // ANCHOR_END: busy
         }
     }
 }

@@ -39,6 +39,7 @@ impl<S: Stream + Unpin> Stream for ThrottledStream<S> {
     type Item = S::Item;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<S::Item>> {
+        // ANCHOR: poll_next
         if let Some(not_before) = self.not_before {
             if Instant::now() < not_before {
                 cx.waker().wake_by_ref();
@@ -50,6 +51,7 @@ impl<S: Stream + Unpin> Stream for ThrottledStream<S> {
             self.not_before = Some(Instant::now() + self.delay);
         }
         Poll::Ready(item)
+        // ANCHOR_END: poll_next
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
