@@ -23,5 +23,7 @@ pub mod fix_backoff;
 pub mod fix_busy_wake;
 pub mod fix_lost_wakeup;
 pub mod range_stream;
+pub mod std_vs_tokio;
 pub mod throttled_stream;
 pub mod timer_future;
+pub mod worker_pool;

@@ -109,6 +109,23 @@ where
 /// Longer than any test's story in virtual time; see [`paused`].
 pub const VIRTUAL_PATIENCE: Duration = Duration::from_secs(3600);
 
+/// Runs the future that `make` returns on a fresh current-thread tokio
+/// runtime on the real clock, under the [`watchdog`]: one thread runs every
+/// task, so a task that blocks it stops all the others.
+pub fn current_thread<F>(on_hang: &str, make: impl FnOnce() -> F + Send + 'static) -> F::Output
+where
+    F: Future + 'static,
+    F::Output: Send + 'static,
+{
+    watchdog(on_hang, move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("a tokio runtime")
+            .block_on(make())
+    })
+}
+
 /// Runs the future that `make` returns on a fresh multi-thread tokio runtime
 /// with `workers` worker threads, under the [`watchdog`].
 pub fn multi_thread<F>(
@@ -137,6 +154,17 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
         .map(String::as_str)
         .or_else(|| payload.downcast_ref::<&str>().copied())
         .unwrap_or("(a panic without a message)")
+}
+
+/// Passes a caught `todo!()` panic on unchanged, and returns any other.
+///
+/// A test that catches a panic to explain it would otherwise explain the
+/// stub's `todo!()` as if it were the learner's mistake.
+pub fn unless_todo(payload: Box<dyn std::any::Any + Send>) -> Box<dyn std::any::Any + Send> {
+    if panic_message(payload.as_ref()).starts_with("not yet implemented") {
+        panic::resume_unwind(payload);
+    }
+    payload
 }
 
 /// A waker that records when it is woken, and lets a test wait for that.
