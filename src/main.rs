@@ -1,5 +1,6 @@
 //! The asynclings runner: `cargo run -- <command>`.
 
+mod bench_report;
 mod book;
 mod manifest;
 mod suite;
@@ -27,6 +28,9 @@ enum Command {
     List,
     /// Maintainers: check everything CI checks (also `cargo verify`).
     Verify,
+    /// Maintainers: write the book's benchmark tables and chart from the last
+    /// `cargo bench` (book/src/measured/).
+    BenchReport,
     /// Used by the book's build (mdBook calls it): adds the exercise pages.
     #[command(hide = true)]
     BookPreprocessor {
@@ -51,6 +55,7 @@ fn run(command: Command) -> Result<()> {
     match command {
         Command::List => list(&Manifest::load(&root)?),
         Command::Verify => verify::verify(&root),
+        Command::BenchReport => bench_report::bench_report(&root),
         Command::BookPreprocessor { args } => book::preprocess(&root, &args),
     }
 }

@@ -212,8 +212,7 @@ fn check_one(
 /// The copy builds into its own `target/variants/target`: cargo names a path
 /// crate's build after its place in its workspace, so the copy's `exercises`
 /// would otherwise overwrite the real one's in `target/` and leave the learner's
-/// next build stale. Its runner is switched off (`autobins = false`): the
-/// suites do not need it.
+/// next build stale.
 fn copy_workspace(root: &Path) -> Result<PathBuf> {
     let workspace = root.join("target/variants/workspace");
     if workspace.exists() {
@@ -223,16 +222,7 @@ fn copy_workspace(root: &Path) -> Result<PathBuf> {
         copy_dir(&root.join(dir), &workspace.join(dir))?;
     }
     fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock"))?;
-    let cargo_toml = fs::read_to_string(root.join("Cargo.toml"))?;
-    let cargo_toml: String = cargo_toml
-        .lines()
-        .filter(|line| !line.starts_with("default-run"))
-        .flat_map(|line| {
-            let extra = (line == "[package]").then_some("autobins = false");
-            std::iter::once(line).chain(extra)
-        })
-        .map(|line| format!("{line}\n"))
-        .collect();
+    let cargo_toml = variant_manifest(&fs::read_to_string(root.join("Cargo.toml"))?)?;
     fs::write(workspace.join("Cargo.toml"), cargo_toml)?;
     fs::create_dir_all(workspace.join(".cargo"))?;
     fs::write(
@@ -243,6 +233,24 @@ fn copy_workspace(root: &Path) -> Result<PathBuf> {
         ),
     )?;
     Ok(workspace)
+}
+
+/// The root `Cargo.toml` for the copy: the same package and dependencies,
+/// without the runner (the suites do not need it) and without the benchmarks'
+/// package (not copied).
+fn variant_manifest(cargo_toml: &str) -> Result<String> {
+    let mut manifest: toml::Table = toml::from_str(cargo_toml)?;
+    manifest.remove("bin");
+    if let Some(toml::Value::Table(package)) = manifest.get_mut("package") {
+        package.remove("default-run");
+        package.insert("autobins".into(), false.into());
+    }
+    if let Some(toml::Value::Table(workspace)) = manifest.get_mut("workspace") {
+        workspace.remove("default-members");
+        let members = vec![toml::Value::from("exercises"), "solutions".into()];
+        workspace.insert("members".into(), members.into());
+    }
+    Ok(toml::to_string(&manifest)?)
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {
@@ -262,6 +270,19 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_copy_keeps_the_package_but_not_the_runner_or_the_benchmarks() {
+        let root = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"));
+        let copy: toml::Table = toml::from_str(&variant_manifest(&root.unwrap()).unwrap()).unwrap();
+        assert!(!copy.contains_key("bin"));
+        assert_eq!(copy["package"]["autobins"].as_bool(), Some(false));
+        assert!(copy["package"].get("default-run").is_none());
+        let members = copy["workspace"]["members"].as_array().unwrap();
+        assert_eq!(members.len(), 2, "{members:?}");
+        assert!(copy["workspace"].get("default-members").is_none());
+        assert!(copy["dev-dependencies"].get("tokio").is_some());
+    }
 
     #[test]
     fn reads_expectations() {

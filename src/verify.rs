@@ -106,6 +106,9 @@ pub fn verify(root: &Path) -> Result<()> {
     );
     report.step("the book's examples run (examples/)", || run_examples(root));
     report.step("the book builds (mdbook build book)", || build_book(root));
+    report.step("the benchmarks run (quick mode: cargo bench-quick)", || {
+        quick_benchmarks(root)
+    });
 
     report.finish()
 }
@@ -269,6 +272,33 @@ fn run_examples(root: &Path) -> Result<String> {
             .with_context(|| format!("examples/{name}.rs"))?;
     }
     Ok(format!("{} examples ran", examples.len()))
+}
+
+/// Runs every benchmark briefly, as a smoke test: they compile, run and end.
+/// The results go to `target/criterion-quick`, so a quick run never replaces
+/// the full measurements that `cargo run -- bench-report` reads.
+fn quick_benchmarks(root: &Path) -> Result<String> {
+    let output = Command::new(suite::env_cargo())
+        .current_dir(root)
+        .arg("bench-quick")
+        .env("CRITERION_HOME", root.join("target/criterion-quick"))
+        .output()
+        .context("running cargo bench-quick")?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let tail: Vec<&str> = stderr.lines().rev().take(30).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        bail!("`cargo bench-quick` failed:\n{}", tail.join("\n"));
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    // One `time: [low median high]` line per benchmark (a line with `%` is
+    // criterion comparing with an earlier run).
+    let count = stdout
+        .lines()
+        .filter(|line| line.contains("time:") && !line.contains('%'))
+        .count();
+    ensure!(count > 0, "`cargo bench-quick` ran no benchmark");
+    Ok(format!("{count} benchmarks ran"))
 }
 
 fn build_book(root: &Path) -> Result<String> {
