@@ -47,10 +47,96 @@ pub fn build(root: &Path, against: Against, targets: &[&str]) -> Result<BTreeMap
     if !output.status.success() {
         bail!("`cargo test --no-run` failed: the suites do not compile ({against:?})");
     }
+    Ok(test_executables(&String::from_utf8_lossy(&output.stdout)))
+}
+
+/// How a build with a time limit ended.
+#[derive(Debug)]
+pub enum Build {
+    /// The executable of each suite, by test target name.
+    Built(BTreeMap<String, PathBuf>),
+    /// The compiler said no: its messages, as it printed them.
+    Failed(String),
+    /// Still building after the budget: stopped.
+    TimedOut,
+}
+
+/// Builds the suites `targets` against the learner's exercises, within
+/// `budget`, without printing the compiler's output (it is returned when the
+/// build fails). `progress` is called with each line cargo prints, for a
+/// caller that wants to show that something is happening.
+pub fn build_quietly(
+    root: &Path,
+    targets: &[&str],
+    budget: Duration,
+    mut progress: impl FnMut(&str),
+) -> Result<Build> {
+    let mut cargo = Command::new(env_cargo());
+    cargo.current_dir(root).args([
+        "test",
+        "--no-run",
+        "--color=never",
+        "--message-format=json-render-diagnostics",
+    ]);
+    for target in targets {
+        cargo.args(["--test", target]);
+    }
+    let mut child = own_group(&mut cargo)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("running cargo")?;
+    let stdout = read_in_background(child.stdout.take());
+    // cargo's stderr carries its progress and the compiler's messages.
+    let (line_tx, line_rx) = std::sync::mpsc::channel::<String>();
+    let stderr = child.stderr.take();
+    let stderr = thread::spawn(move || {
+        let mut all = String::new();
+        if let Some(stderr) = stderr {
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
+                all.push_str(&line);
+                all.push('\n');
+                let _ = line_tx.send(line);
+            }
+        }
+        all
+    });
+    let deadline = Instant::now() + budget;
+    let status = loop {
+        while let Ok(line) = line_rx.try_recv() {
+            progress(&line);
+        }
+        if let Some(status) = child.wait_timeout(Duration::from_millis(50))? {
+            break Some(status);
+        }
+        if Instant::now() >= deadline {
+            kill_group(&mut child);
+            break None;
+        }
+    };
+    while let Ok(line) = line_rx.try_recv() {
+        progress(&line);
+    }
+    let stdout = stdout.join().unwrap_or_default();
+    let stderr = stderr.join().unwrap_or_default();
+    let Some(status) = status else {
+        return Ok(Build::TimedOut);
+    };
+    if !status.success() {
+        return Ok(Build::Failed(stderr));
+    }
+    Ok(Build::Built(test_executables(&stdout)))
+}
+
+/// The test executables in cargo's JSON messages, by target name.
+fn test_executables(stdout: &str) -> BTreeMap<String, PathBuf> {
     let mut binaries = BTreeMap::new();
-    for line in output.stdout.lines() {
-        let line = line?;
-        let Ok(artifact) = serde_json::from_str::<Artifact>(&line) else {
+    for line in stdout.lines() {
+        let Ok(artifact) = serde_json::from_str::<Artifact>(line) else {
             continue;
         };
         if artifact.reason == "compiler-artifact"
@@ -61,7 +147,33 @@ pub fn build(root: &Path, against: Against, targets: &[&str]) -> Result<BTreeMap
             binaries.insert(artifact.target.name, executable);
         }
     }
-    Ok(binaries)
+    binaries
+}
+
+/// Puts the command's process in a process group of its own, so that
+/// [`kill_group`] stops it and everything it started.
+fn own_group(command: &mut Command) -> &mut Command {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        command.process_group(0);
+    }
+    command
+}
+
+/// Stops `child` and every process in its group (cargo's rustc processes, a
+/// suite's helpers), then reaps it.
+pub fn kill_group(child: &mut std::process::Child) {
+    #[cfg(unix)]
+    {
+        use nix::sys::signal::{Signal, killpg};
+        use nix::unistd::Pid;
+        if let Ok(pid) = i32::try_from(child.id()) {
+            let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL);
+        }
+    }
+    child.kill().ok();
+    child.wait().ok();
 }
 
 /// The `cargo` that runs us, if we run under cargo; else the one on `PATH`.
@@ -129,7 +241,8 @@ impl Run {
 /// Runs one suite binary, killing it if it runs longer than `limit`.
 pub fn run(binary: &Path, root: &Path, limit: Duration) -> Result<Run> {
     let start = Instant::now();
-    let mut child = Command::new(binary)
+    let mut command = Command::new(binary);
+    let mut child = own_group(&mut command)
         .current_dir(root)
         // The suites' messages say what went wrong; a backtrace only buries them.
         .env("RUST_BACKTRACE", "0")
@@ -143,8 +256,7 @@ pub fn run(binary: &Path, root: &Path, limit: Duration) -> Result<Run> {
     let (status, timed_out) = match child.wait_timeout(limit)? {
         Some(status) => (Some(status), false),
         None => {
-            child.kill().ok();
-            child.wait().ok();
+            kill_group(&mut child);
             (None, true)
         }
     };

@@ -1,0 +1,409 @@
+//! `cargo run -- watch`: re-runs the current exercise's suite on every save.
+//!
+//! Three threads feed one event loop: the file watcher (notify), the keyboard
+//! (crossterm, in raw mode), and the suite runner, which builds and runs the
+//! suite with the same budgets as `test`. The loop only draws and decides, so
+//! the screen answers `q`, `h`, `r` and `f` at once even while a suite builds,
+//! runs, or hangs until its budget stops it.
+
+use std::collections::VecDeque;
+use std::io::{Write, stdout};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::thread;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::{cursor, execute, terminal};
+use notify::{RecursiveMode, Watcher};
+
+use crate::learner::{self, Budgets, State};
+use crate::manifest::{Exercise, Manifest};
+use crate::progress::{Outcome, Progress};
+use crate::suite::{self, Build, Run};
+
+enum Event {
+    /// A `.rs` file in exercises/src was written.
+    Saved,
+    Key(KeyEvent),
+    /// A line of cargo's progress while the suite builds.
+    Building(String),
+    /// The suite was built (it runs now).
+    Running,
+    /// The run of `generation` ended.
+    Done {
+        generation: u64,
+        state: State,
+        run: Option<Run>,
+    },
+}
+
+/// Leaves raw mode however `watch` ends, even by a panic.
+struct RawMode(bool);
+
+impl Drop for RawMode {
+    fn drop(&mut self) {
+        if self.0 {
+            let _ = terminal::disable_raw_mode();
+        }
+    }
+}
+
+pub fn watch(root: &Path, manifest: &Manifest, id: Option<&str>) -> Result<u8> {
+    let budgets = Budgets::from_env();
+    let mut progress = Progress::load(root)?;
+    let mut current = match id {
+        Some(id) => position(manifest, learner::resolve(manifest, id)?),
+        None => {
+            let all: Vec<&Exercise> = manifest.exercises.iter().collect();
+            let states = learner::measure(root, &mut progress, &all, budgets)?;
+            match learner::next(manifest, &states) {
+                Some(exercise) => position(manifest, exercise),
+                None => {
+                    println!("Every exercise passes: nothing to watch. Well done!");
+                    return Ok(0);
+                }
+            }
+        }
+    };
+
+    let (events, inbox) = mpsc::channel();
+    let mut inbox = Inbox {
+        events: inbox,
+        later: VecDeque::new(),
+    };
+    let _watcher = watch_files(root, events.clone())?;
+    // Keys come one at a time without Enter only in raw mode; without a
+    // terminal (a pipe, a test), `watch` still works and Ctrl-C ends it.
+    let raw = RawMode(terminal::enable_raw_mode().is_ok());
+    if raw.0 {
+        let keys = events.clone();
+        thread::spawn(move || {
+            while let Ok(event) = event::read() {
+                if let TermEvent::Key(key) = event
+                    && key.kind == KeyEventKind::Press
+                    && keys.send(Event::Key(key)).is_err()
+                {
+                    break;
+                }
+            }
+        });
+    }
+
+    let mut screen = Screen::default();
+    let mut generation = 0;
+    let mut again = false;
+    start(
+        root,
+        &manifest.exercises[current],
+        budgets,
+        generation,
+        &events,
+    );
+    let mut busy = true;
+    screen.phase = "building…".into();
+    loop {
+        screen.draw(manifest, current, &progress);
+        let Some(event) = inbox.next() else {
+            break;
+        };
+        match event {
+            Event::Saved
+            | Event::Key(KeyEvent {
+                code: KeyCode::Char('r'),
+                ..
+            }) => {
+                if busy {
+                    again = true;
+                } else {
+                    generation += 1;
+                    start(
+                        root,
+                        &manifest.exercises[current],
+                        budgets,
+                        generation,
+                        &events,
+                    );
+                    busy = true;
+                    screen.phase = "building…".into();
+                }
+            }
+            Event::Key(KeyEvent {
+                code: KeyCode::Char('q'),
+                ..
+            }) => break,
+            Event::Key(KeyEvent {
+                code: KeyCode::Char('c'),
+                modifiers,
+                ..
+            }) if modifiers.contains(KeyModifiers::CONTROL) => break,
+            Event::Key(KeyEvent {
+                code: KeyCode::Char('h'),
+                ..
+            }) => {
+                let exercise = &manifest.exercises[current];
+                let entry = progress.entry(&exercise.id);
+                let n = entry.hints_shown.min(exercise.hints.len() - 1);
+                entry.hints_shown = (entry.hints_shown + 1).min(exercise.hints.len());
+                progress.save()?;
+                screen.hint = Some(format!("Hint {} of 3:\n{}", n + 1, exercise.hints[n]));
+            }
+            Event::Key(KeyEvent {
+                code: KeyCode::Char('f'),
+                ..
+            }) => screen.full = !screen.full,
+            Event::Key(_) => {}
+            Event::Building(line) => {
+                let line = line.trim();
+                if !line.is_empty() {
+                    screen.phase = format!("building… {line}");
+                }
+            }
+            Event::Running => screen.phase = "running the tests…".into(),
+            Event::Done {
+                generation: done,
+                state,
+                run,
+            } => {
+                busy = false;
+                if done != generation {
+                    continue;
+                }
+                let exercise = &manifest.exercises[current];
+                if let State::Ran(outcome) = state {
+                    progress.record(root, exercise, outcome);
+                    progress.save()?;
+                }
+                screen.phase.clear();
+                screen.report = learner::report(exercise, &state, run.as_ref(), false);
+                screen.full_output = run.map(|run| run.stdout).unwrap_or_default();
+                screen.hint = None;
+                if state.is_done() {
+                    screen.banner = Some(format!("✓ {} passes!", exercise.id));
+                    match manifest.exercises.get(current + 1) {
+                        Some(next) => {
+                            current += 1;
+                            screen.banner = Some(format!(
+                                "✓ {} passes! On to the next one: {}",
+                                exercise.id, next.title
+                            ));
+                            screen.banner_rounds = 1;
+                            again = true;
+                        }
+                        None => {
+                            screen.draw(manifest, current, &progress);
+                            drop(raw);
+                            println!("\r\nEvery exercise passes. Well done!\r");
+                            return Ok(0);
+                        }
+                    }
+                } else if screen.banner_rounds > 0 {
+                    // Keep "on to the next one" above the next one's first result.
+                    screen.banner_rounds -= 1;
+                } else {
+                    screen.banner = None;
+                }
+                if again {
+                    again = false;
+                    generation += 1;
+                    start(
+                        root,
+                        &manifest.exercises[current],
+                        budgets,
+                        generation,
+                        &events,
+                    );
+                    busy = true;
+                    screen.phase = "building…".into();
+                }
+            }
+        }
+    }
+    drop(raw);
+    println!("\r");
+    Ok(0)
+}
+
+fn position(manifest: &Manifest, exercise: &Exercise) -> usize {
+    manifest
+        .exercises
+        .iter()
+        .position(|e| e.id == exercise.id)
+        .expect("the exercise comes from the manifest")
+}
+
+/// The event loop's queue: saves that arrive together count as one.
+struct Inbox {
+    events: Receiver<Event>,
+    later: VecDeque<Event>,
+}
+
+impl Inbox {
+    fn next(&mut self) -> Option<Event> {
+        let event = match self.later.pop_front() {
+            Some(event) => event,
+            None => self.events.recv().ok()?,
+        };
+        if matches!(event, Event::Saved) {
+            // Editors write a file in several steps: wait for the burst to
+            // end, drop the repeated saves, keep everything else for later.
+            thread::sleep(Duration::from_millis(100));
+            while let Ok(more) = self.events.try_recv() {
+                if !matches!(more, Event::Saved) {
+                    self.later.push_back(more);
+                }
+            }
+        }
+        Some(event)
+    }
+}
+
+/// Builds and runs the suite of `exercise` on a thread of its own.
+fn start(
+    root: &Path,
+    exercise: &Exercise,
+    budgets: Budgets,
+    generation: u64,
+    events: &Sender<Event>,
+) {
+    let root = root.to_owned();
+    let id = exercise.id.clone();
+    let events = events.clone();
+    thread::spawn(move || {
+        let (state, run) = build_and_run(&root, &id, budgets, &events);
+        let _ = events.send(Event::Done {
+            generation,
+            state,
+            run,
+        });
+    });
+}
+
+fn build_and_run(
+    root: &Path,
+    id: &str,
+    budgets: Budgets,
+    events: &Sender<Event>,
+) -> (State, Option<Run>) {
+    let build = suite::build_quietly(root, &[id], budgets.build, |line| {
+        let _ = events.send(Event::Building(line.to_owned()));
+    });
+    let binary = match build {
+        Ok(Build::Built(binaries)) => match binaries.get(id) {
+            Some(binary) => binary.clone(),
+            None => return (State::NotBuilt(format!("no test binary for {id}")), None),
+        },
+        Ok(Build::Failed(messages)) => {
+            return (State::NotBuilt(learner::first_error(&messages)), None);
+        }
+        Ok(Build::TimedOut) => {
+            return (
+                State::NotBuilt("the build took too long and was stopped".into()),
+                None,
+            );
+        }
+        Err(error) => return (State::NotBuilt(format!("{error:#}")), None),
+    };
+    let _ = events.send(Event::Running);
+    match suite::run(&binary, root, budgets.run) {
+        Ok(run) => {
+            let outcome = if run.timed_out {
+                Outcome::Hung
+            } else if run.success {
+                Outcome::Passed
+            } else {
+                Outcome::Failed
+            };
+            (State::Ran(outcome), Some(run))
+        }
+        Err(error) => (State::NotBuilt(format!("{error:#}")), None),
+    }
+}
+
+fn watch_files(root: &Path, events: Sender<Event>) -> Result<notify::RecommendedWatcher> {
+    let mut watcher = notify::recommended_watcher(move |result: notify::Result<notify::Event>| {
+        let Ok(event) = result else { return };
+        let written = matches!(
+            event.kind,
+            notify::EventKind::Modify(_) | notify::EventKind::Create(_)
+        );
+        let rust = event
+            .paths
+            .iter()
+            .any(|path: &PathBuf| path.extension().is_some_and(|ext| ext == "rs"));
+        if written && rust {
+            let _ = events.send(Event::Saved);
+        }
+    })
+    .context("starting the file watcher")?;
+    watcher
+        .watch(&root.join("exercises/src"), RecursiveMode::NonRecursive)
+        .context("watching exercises/src")?;
+    Ok(watcher)
+}
+
+/// What the screen shows.
+#[derive(Default)]
+struct Screen {
+    phase: String,
+    report: String,
+    full_output: String,
+    full: bool,
+    hint: Option<String>,
+    banner: Option<String>,
+    /// How many more results the banner stays up for.
+    banner_rounds: u8,
+}
+
+impl Screen {
+    fn draw(&self, manifest: &Manifest, current: usize, progress: &Progress) {
+        let exercise = &manifest.exercises[current];
+        let done = manifest
+            .exercises
+            .iter()
+            .filter(|e| {
+                progress
+                    .entries
+                    .get(&e.id)
+                    .is_some_and(|p| p.outcome == Some(Outcome::Passed))
+            })
+            .count();
+        let mut text = String::new();
+        if let Some(banner) = &self.banner {
+            text.push_str(&format!("{banner}\n\n"));
+        }
+        text.push_str(&format!(
+            "asynclings watch: {} ({} of {} done)\n  edit {}   read {}\n\n",
+            exercise.id,
+            done,
+            manifest.exercises.len(),
+            exercise.stub().display(),
+            exercise.book_page().display()
+        ));
+        if !self.phase.is_empty() {
+            text.push_str(&format!("{}\n\n", self.phase));
+        }
+        if self.full {
+            text.push_str(&self.full_output);
+            text.push('\n');
+        } else {
+            text.push_str(&self.report);
+        }
+        if let Some(hint) = &self.hint {
+            text.push_str(&format!("\n{hint}\n"));
+        }
+        text.push_str(
+            "\nSave the file to test again · q quit · h next hint · r re-run · f full output\n",
+        );
+        let mut out = stdout();
+        let _ = execute!(
+            out,
+            terminal::Clear(terminal::ClearType::All),
+            cursor::MoveTo(0, 0)
+        );
+        // Raw mode does not turn "\n" into a new line at column 0.
+        let _ = write!(out, "{}", text.replace('\n', "\r\n"));
+        let _ = out.flush();
+    }
+}

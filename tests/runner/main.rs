@@ -1,0 +1,386 @@
+//! The runner's own tests: its binary, run the way a learner runs it, on a
+//! copy of this repository (the learner's files here are never touched).
+//!
+//! The copy lives in `target/runner-tests/repo` and builds into
+//! `target/runner-tests/target`, so the suites are compiled once and reused
+//! by later runs. The tests share the copy and take turns (a lock); each one
+//! puts back what it changed.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command as StdCommand;
+use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use assert_cmd::cargo::cargo_bin;
+
+/// The repository this test belongs to.
+fn source() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn workdir() -> PathBuf {
+    source().join("target/runner-tests")
+}
+
+/// The copy, made fresh once per test run, and the turn to use it.
+fn copy() -> (MutexGuard<'static, ()>, &'static Path) {
+    static TURN: Mutex<()> = Mutex::new(());
+    static COPY: OnceLock<PathBuf> = OnceLock::new();
+    let turn = TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let copy = COPY.get_or_init(|| {
+        let copy = workdir().join("repo");
+        if copy.exists() {
+            fs::remove_dir_all(&copy).unwrap();
+        }
+        for dir in [
+            "exercises",
+            "solutions",
+            "tests",
+            "src",
+            "benches",
+            ".cargo",
+        ] {
+            copy_dir(&source().join(dir), &copy.join(dir));
+        }
+        copy_dir(&source().join("book/src"), &copy.join("book/src"));
+        for file in [
+            "Cargo.toml",
+            "Cargo.lock",
+            "exercises.toml",
+            ".gitignore",
+            "book/book.toml",
+        ] {
+            fs::copy(source().join(file), copy.join(file)).unwrap();
+        }
+        // `reset` restores stubs from git, as in a learner's clone.
+        git(&copy, &["init", "--quiet"]);
+        git(&copy, &["add", "--all"]);
+        git(&copy, &["commit", "--quiet", "--message", "as shipped"]);
+        copy
+    });
+    (turn, copy)
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = StdCommand::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=test", "-c", "user.email=test@example.com"])
+        .args(args)
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?} failed");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&path, &to.join(entry.file_name()));
+        } else {
+            fs::copy(&path, to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+/// The runner, in `dir`, building into the shared target folder, with a short
+/// run budget so that a hang is caught quickly.
+fn runner(dir: &Path) -> Command {
+    let mut command = Command::new(cargo_bin("asynclings"));
+    command
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", workdir().join("target"))
+        .env("ASYNCLINGS_RUN_BUDGET", "4")
+        .timeout(Duration::from_secs(600));
+    command
+}
+
+fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Replaces a file for the length of a test, and puts it back afterwards,
+/// even if the test fails.
+struct Replaced {
+    path: PathBuf,
+    original: Vec<u8>,
+}
+
+impl Replaced {
+    fn new(path: PathBuf, contents: &str) -> Self {
+        let original = fs::read(&path).unwrap();
+        fs::write(&path, contents).unwrap();
+        Self { path, original }
+    }
+}
+
+impl Drop for Replaced {
+    fn drop(&mut self) {
+        fs::write(&self.path, &self.original).unwrap();
+    }
+}
+
+/// Forgets the progress file, so each test starts from a learner's first day.
+fn fresh_progress(dir: &Path) {
+    fs::remove_file(dir.join(".asynclings-progress")).ok();
+}
+
+#[test]
+fn status_on_a_fresh_copy_shows_nothing_done_and_where_to_start() {
+    let (_turn, dir) = copy();
+    fresh_progress(dir);
+    let output = runner(dir).assert().success().get_output().clone();
+    let out = stdout(&output);
+    assert!(out.contains("0 of 12 exercises done"), "{out}");
+    assert!(out.contains("exercises/src/countdown.rs"), "{out}");
+    assert!(out.contains("book/src/exercises/countdown.md"), "{out}");
+    assert!(out.contains("cargo test --test countdown"), "{out}");
+
+    // The second time, every result comes from the progress file.
+    let start = Instant::now();
+    runner(dir).assert().success();
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "a status with nothing changed should not run any suite; it took {:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn a_failing_exercise_shows_each_failing_test_and_its_message() {
+    let (_turn, dir) = copy();
+    let output = runner(dir)
+        .args(["test", "countdown"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let out = stdout(&output);
+    assert!(out.contains("✗ countdown: 5 of 5 tests fail"), "{out}");
+    assert!(
+        out.contains("✗ wakes_its_task_every_time_it_returns_pending"),
+        "{out}"
+    );
+    assert!(out.contains("not yet implemented"), "{out}");
+    assert!(!out.contains("stack backtrace"), "{out}");
+}
+
+#[test]
+fn a_passing_exercise_counts_as_done_and_points_to_the_next() {
+    let (_turn, dir) = copy();
+    fresh_progress(dir);
+    let solution = fs::read_to_string(dir.join("solutions/src/countdown.rs")).unwrap();
+    let _solved = Replaced::new(dir.join("exercises/src/countdown.rs"), &solution);
+    let output = runner(dir)
+        .args(["test", "countdown"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let out = stdout(&output);
+    assert!(out.contains("✓ countdown: all 5 tests pass"), "{out}");
+    assert!(out.contains("Next: TimerFuture"), "{out}");
+
+    let output = runner(dir).assert().success().get_output().clone();
+    let out = stdout(&output);
+    assert!(out.contains("1 of 12 exercises done"), "{out}");
+    assert!(out.contains("exercises/src/timer_future.rs"), "{out}");
+}
+
+#[test]
+fn a_hanging_exercise_is_stopped_and_reported_as_hung() {
+    let (_turn, dir) = copy();
+    // A `poll_next` that never returns: no suite watchdog covers a plain
+    // poll, so only the runner's budget can stop it.
+    let stub = fs::read_to_string(dir.join("exercises/src/range_stream.rs")).unwrap();
+    let hanging = stub.replacen(
+        "todo!(",
+        "std::thread::sleep(std::time::Duration::from_secs(3600));\n        todo!(",
+        1,
+    );
+    assert_ne!(stub, hanging, "the stub has a todo!() to replace");
+    let _hanging = Replaced::new(dir.join("exercises/src/range_stream.rs"), &hanging);
+    let start = Instant::now();
+    let output = runner(dir)
+        .args(["test", "range_stream"])
+        .assert()
+        .code(3)
+        .get_output()
+        .clone();
+    let out = stdout(&output);
+    assert!(out.contains("HUNG"), "{out}");
+    assert!(out.contains("lost wake-up"), "{out}");
+    assert!(out.contains("busy loop"), "{out}");
+    assert!(out.contains("deadlock"), "{out}");
+    // The budget is 4 s; building takes a moment more.
+    assert!(
+        start.elapsed() < Duration::from_secs(60),
+        "stopping a hung suite took {:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn reset_restores_the_stub_and_keeps_the_learners_version() {
+    let (_turn, dir) = copy();
+    let path = dir.join("exercises/src/countdown.rs");
+    let shipped = fs::read_to_string(&path).unwrap();
+    let mine = format!("{shipped}\n// my work in progress\n");
+    fs::write(&path, &mine).unwrap();
+    let output = runner(dir)
+        .args(["reset", "countdown"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let out = stdout(&output);
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        shipped,
+        "the stub is as shipped"
+    );
+    let backups: Vec<PathBuf> = fs::read_dir(dir.join(".asynclings-backups"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    let kept = backups
+        .iter()
+        .find(|backup| fs::read_to_string(backup).unwrap() == mine);
+    let kept = kept.expect("a backup holds the learner's version");
+    let name = kept.file_name().unwrap().to_string_lossy();
+    assert!(
+        out.contains(&*name),
+        "the output says where the backup is: {out}"
+    );
+
+    // Nothing to reset: nothing is touched, and it says so.
+    let output = runner(dir)
+        .args(["reset", "countdown"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(
+        stdout(&output).contains("Nothing to reset"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn an_unknown_id_or_command_is_refused_with_exit_code_2() {
+    let (_turn, dir) = copy();
+    let output = runner(dir)
+        .args(["test", "countdwn"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = stderr(&output);
+    assert!(err.contains("no exercise `countdwn`"), "{err}");
+    assert!(err.contains("Did you mean `countdown`?"), "{err}");
+
+    runner(dir)
+        .args(["hint", "nothing_like_it"])
+        .assert()
+        .code(2);
+    runner(dir).args(["tset", "countdown"]).assert().code(2);
+
+    // Outside any checkout (not even this one, above the copy).
+    let outside = std::env::temp_dir().join(format!("not-a-checkout-{}", std::process::id()));
+    fs::create_dir_all(&outside).unwrap();
+    let output = runner(&outside).assert().code(2).get_output().clone();
+    assert!(
+        stderr(&output).contains("not inside an asynclings checkout"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_manifest_entry_without_its_files_is_refused_with_exit_code_2() {
+    let (_turn, dir) = copy();
+    let manifest = fs::read_to_string(dir.join("exercises.toml")).unwrap();
+    let ghost = format!(
+        "{manifest}\n[[exercise]]\nid = \"ghost\"\nchapter = \"futures\"\ntitle = \"Ghost\"\n\
+         page = \"exercises/ghost.md\"\nhints = [\"a\", \"b\", \"c\"]\n"
+    );
+    let _ghost = Replaced::new(dir.join("exercises.toml"), &ghost);
+    let output = runner(dir)
+        .args(["test", "ghost"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = stderr(&output);
+    assert!(err.contains("exercises/src/ghost.rs"), "{err}");
+    assert!(err.contains("missing"), "{err}");
+}
+
+#[test]
+fn hint_shows_the_next_hint_each_time_and_remembers() {
+    let (_turn, dir) = copy();
+    fresh_progress(dir);
+    let first = runner(dir)
+        .args(["hint", "countdown"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(stdout(&first).contains("Hint 1 of 3"), "{}", stdout(&first));
+    let second = runner(dir)
+        .args(["hint", "countdown"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(
+        stdout(&second).contains("Hint 2 of 3"),
+        "{}",
+        stdout(&second)
+    );
+    let progress = fs::read_to_string(dir.join(".asynclings-progress")).unwrap();
+    assert!(progress.contains("hints_shown = 2"), "{progress}");
+}
+
+#[test]
+fn status_json_lists_every_exercise_with_its_state() {
+    let (_turn, dir) = copy();
+    fresh_progress(dir);
+    let output = runner(dir)
+        .args(["status", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["total"], 12);
+    assert_eq!(report["done"], 0);
+    assert_eq!(report["next"], "countdown");
+    let exercises = report["exercises"].as_array().unwrap();
+    assert_eq!(exercises.len(), 12);
+    for exercise in exercises {
+        for key in ["id", "title", "state", "hints_shown", "file"] {
+            assert!(exercise.get(key).is_some(), "{key} missing in {exercise}");
+        }
+        assert_eq!(exercise["state"], "failing", "{exercise}");
+    }
+    assert_eq!(exercises[0]["file"], "exercises/src/countdown.rs");
+}
+
+#[test]
+fn doctor_checks_the_toolchain_and_the_files() {
+    let (_turn, dir) = copy();
+    let output = runner(dir).arg("doctor").output().unwrap();
+    let out = stdout(&output);
+    assert!(out.contains("Rust 1.88 or newer"), "{out}");
+    assert!(out.contains("mdBook"), "{out}");
+    assert!(out.contains("the exercises' files (12 exercises)"), "{out}");
+}
