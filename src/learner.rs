@@ -567,7 +567,15 @@ pub fn reset(root: &Path, manifest: &Manifest, id: Option<&str>) -> Result<()> {
             continue;
         }
         if let Some(current) = current {
-            let backup = Path::new(BACKUP_DIR).join(format!("{}.{stamp}.rs", exercise.id));
+            // Never overwrite an earlier backup, even one from this second.
+            let backup = (0..)
+                .map(|n| match n {
+                    0 => format!("{}.{stamp}.rs", exercise.id),
+                    n => format!("{}.{stamp}-{n}.rs", exercise.id),
+                })
+                .map(|name| Path::new(BACKUP_DIR).join(name))
+                .find(|backup| !root.join(backup).exists())
+                .expect("some name is free");
             fs::create_dir_all(root.join(BACKUP_DIR))?;
             fs::write(root.join(&backup), current)?;
             println!(
