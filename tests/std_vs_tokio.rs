@@ -33,6 +33,9 @@ fn ms(millis: u64) -> Duration {
 /// How long a test waits for something a correct solution does at once.
 const SOON: Duration = Duration::from_millis(500);
 
+/// How long a test gives a wrong solution to make more than it may.
+const SHOW_TOO_MANY: Duration = Duration::from_millis(100);
+
 /// Producer `p`'s items: `(p, 0)`, `(p, 1)`, … `(p, len - 1)`.
 fn tagged(p: usize, len: u32) -> impl Iterator<Item = (usize, u32)> + Send + 'static {
     (0..len).map(move |seq| (p, seq))
@@ -122,8 +125,12 @@ fn fan_in_threads_holds_a_fast_producer_back() {
     while made.load(Ordering::SeqCst) < 5 && start.elapsed() < SOON {
         thread::sleep(ms(1));
     }
-    // Give a producer that is not held back a moment to show it.
-    thread::sleep(ms(5));
+    // Give a producer that is not held back a moment to show it. A correct
+    // fan-in waits all of this; a wrong one shows itself in a millisecond.
+    let start = Instant::now();
+    while made.load(Ordering::SeqCst) <= 5 && start.elapsed() < SHOW_TOO_MANY {
+        thread::sleep(ms(1));
+    }
     let made_now = made.load(Ordering::SeqCst);
     assert!(
         made_now >= 5,
@@ -344,7 +351,11 @@ fn bridge_holds_the_std_side_back_when_the_tokio_side_is_full() {
         while sent.load(Ordering::SeqCst) < 4 && start.elapsed() < SOON {
             tokio::time::sleep(ms(1)).await;
         }
-        tokio::time::sleep(ms(5)).await;
+        // Give a bridge that does not hold back a moment to show it.
+        let start = Instant::now();
+        while sent.load(Ordering::SeqCst) <= 5 && start.elapsed() < SHOW_TOO_MANY {
+            tokio::time::sleep(ms(1)).await;
+        }
         let sent_while_full = sent.load(Ordering::SeqCst);
         let mut received = Vec::new();
         while let Some(item) = rx.recv().await {

@@ -33,6 +33,9 @@ fn ms(millis: u64) -> Duration {
 /// the same time. A correct pool never waits this long.
 const RENDEZVOUS: Duration = Duration::from_millis(500);
 
+/// How long a test gives a wrong pool to start more jobs than it may.
+const SHOW_TOO_MANY: Duration = Duration::from_millis(100);
+
 /// Counts the jobs running at once, and holds them until the test opens it
 /// (or [`RENDEZVOUS`] has passed).
 #[derive(Debug, Default)]
@@ -62,23 +65,37 @@ impl Gate {
         state.running -= 1;
     }
 
-    /// Waits until `target` jobs are inside or `pool` has ended, at most
-    /// [`RENDEZVOUS`]; returns how many are inside.
+    /// Waits until `target` jobs have been inside at once, or `pool` has
+    /// ended, at most [`RENDEZVOUS`]; returns the most that were inside at once.
     fn wait_for(&self, target: usize, pool: &thread::JoinHandle<Vec<u32>>) -> usize {
         let deadline = std::time::Instant::now() + RENDEZVOUS;
         let mut state = self.state.lock().unwrap();
-        while state.running < target && !pool.is_finished() {
+        while state.peak < target && !pool.is_finished() {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             if left.is_zero() {
                 break;
             }
             state = self.changed.wait_timeout(state, left.min(ms(5))).unwrap().0;
         }
-        state.running
+        state.peak
     }
 
-    fn running(&self) -> usize {
-        self.state.lock().unwrap().running
+    /// Waits up to `limit` for more than `workers` jobs to be inside at once.
+    fn wait_for_more_than(
+        &self,
+        workers: usize,
+        limit: Duration,
+        pool: &thread::JoinHandle<Vec<u32>>,
+    ) {
+        let deadline = std::time::Instant::now() + limit;
+        let mut state = self.state.lock().unwrap();
+        while state.peak <= workers && !pool.is_finished() {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            state = self.changed.wait_timeout(state, left.min(ms(5))).unwrap().0;
+        }
     }
 
     fn open(&self) {
@@ -104,9 +121,10 @@ fn run_gated(items: u32, workers: usize) -> (Vec<u32>, usize) {
     });
     let expected = workers.min(items as usize);
     let inside = gate.wait_for(expected, &pool);
-    // Give a pool that starts too many jobs a moment to show it.
-    thread::sleep(ms(5));
-    let running = gate.running();
+    // Give a pool that starts too many jobs a moment to show it. A correct
+    // pool waits all of this; a wrong one shows itself in a millisecond.
+    gate.wait_for_more_than(workers, SHOW_TOO_MANY, &pool);
+    let most = gate.peak();
     gate.open();
     let results = support::watchdog(
         "worker_pool did not return after its jobs were let go. Does every worker stop \
@@ -123,8 +141,8 @@ fn run_gated(items: u32, workers: usize) -> (Vec<u32>, usize) {
          thread are not a pool.)"
     );
     assert!(
-        running <= workers,
-        "{running} jobs ran at the same time with only {workers} workers: the pool does \
+        most <= workers,
+        "{most} jobs ran at the same time with only {workers} workers: the pool does \
          not bound its concurrency. Start `workers` threads that take jobs from one \
          queue, rather than a thread per job."
     );
