@@ -210,18 +210,23 @@ pub fn measure(
             bail!("cargo built no test binary for tests/{}.rs", exercise.id);
         };
         let run = suite::run(binary, root, budgets.run)?;
-        let outcome = if run.timed_out {
-            Outcome::Hung
-        } else if run.success {
-            Outcome::Passed
-        } else {
-            Outcome::Failed
-        };
+        let outcome = outcome(&run);
         progress.record(root, exercise, outcome);
         states.insert(exercise.id.clone(), (State::Ran(outcome), Some(run)));
     }
     progress.save()?;
     Ok(states)
+}
+
+/// What a finished (or stopped) run of a suite amounts to.
+pub fn outcome(run: &Run) -> Outcome {
+    if run.timed_out {
+        Outcome::Hung
+    } else if run.success {
+        Outcome::Passed
+    } else {
+        Outcome::Failed
+    }
 }
 
 /// The compiler's first error, with its location, from cargo's output.

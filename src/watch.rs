@@ -307,16 +307,7 @@ fn build_and_run(
     };
     let _ = events.send(Event::Running);
     match suite::run(&binary, root, budgets.run) {
-        Ok(run) => {
-            let outcome = if run.timed_out {
-                Outcome::Hung
-            } else if run.success {
-                Outcome::Passed
-            } else {
-                Outcome::Failed
-            };
-            (State::Ran(outcome), Some(run))
-        }
+        Ok(run) => (State::Ran(learner::outcome(&run)), Some(run)),
         Err(error) => (State::NotBuilt(format!("{error:#}")), None),
     }
 }
