@@ -167,7 +167,8 @@ pub fn measure(
     }
     let targets: Vec<&str> = stale.iter().map(|e| e.id.as_str()).collect();
     let (mut told_deps, mut told_suites) = (false, false);
-    let build = suite::build_quietly(root, &targets, budgets.build, |line| {
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let build = suite::build_quietly(root, &targets, budgets.build, &never, |line| {
         // Say once what is being built: the dependencies take a while, but
         // only the first time.
         let Some(krate) = line.trim_start().strip_prefix("Compiling ") else {
@@ -193,7 +194,7 @@ pub fn measure(
             }
             return Ok(states);
         }
-        Build::TimedOut => {
+        Build::TimedOut | Build::Cancelled => {
             let note = format!(
                 "the build took longer than {}s and was stopped (set ASYNCLINGS_BUILD_BUDGET to \
                  allow more)",

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -59,16 +60,20 @@ pub enum Build {
     Failed(String),
     /// Still building after the budget: stopped.
     TimedOut,
+    /// Stopped on request.
+    Cancelled,
 }
 
 /// Builds the suites `targets` against the learner's exercises, within
 /// `budget`, without printing the compiler's output (it is returned when the
 /// build fails). `progress` is called with each line cargo prints, for a
-/// caller that wants to show that something is happening.
+/// caller that wants to show that something is happening. Setting `cancel`
+/// stops the build.
 pub fn build_quietly(
     root: &Path,
     targets: &[&str],
     budget: Duration,
+    cancel: &AtomicBool,
     mut progress: impl FnMut(&str),
 ) -> Result<Build> {
     let mut cargo = Command::new(env_cargo());
@@ -113,7 +118,7 @@ pub fn build_quietly(
         if let Some(status) = child.wait_timeout(Duration::from_millis(50))? {
             break Some(status);
         }
-        if Instant::now() >= deadline {
+        if Instant::now() >= deadline || cancel.load(Ordering::Relaxed) {
             kill_group(&mut child);
             break None;
         }
@@ -124,7 +129,11 @@ pub fn build_quietly(
     let stdout = stdout.join().unwrap_or_default();
     let stderr = stderr.join().unwrap_or_default();
     let Some(status) = status else {
-        return Ok(Build::TimedOut);
+        return Ok(if cancel.load(Ordering::Relaxed) {
+            Build::Cancelled
+        } else {
+            Build::TimedOut
+        });
     };
     if !status.success() {
         return Ok(Build::Failed(stderr));
@@ -225,6 +234,8 @@ pub struct Run {
     pub outcomes: Vec<Outcome>,
     /// The binary did not finish within its time limit and was killed.
     pub timed_out: bool,
+    /// It was stopped on request, before it finished.
+    pub cancelled: bool,
     /// The binary's exit status was success.
     pub success: bool,
     pub elapsed: Duration,
@@ -240,6 +251,11 @@ impl Run {
 
 /// Runs one suite binary, killing it if it runs longer than `limit`.
 pub fn run(binary: &Path, root: &Path, limit: Duration) -> Result<Run> {
+    run_unless(binary, root, limit, &AtomicBool::new(false))
+}
+
+/// [`run`], also stopped as soon as `cancel` is set (then `cancelled`).
+pub fn run_unless(binary: &Path, root: &Path, limit: Duration, cancel: &AtomicBool) -> Result<Run> {
     let start = Instant::now();
     let mut command = Command::new(binary);
     let mut child = own_group(&mut command)
@@ -253,11 +269,18 @@ pub fn run(binary: &Path, root: &Path, limit: Duration) -> Result<Run> {
         .with_context(|| format!("starting {}", binary.display()))?;
     let stdout = read_in_background(child.stdout.take());
     let stderr = read_in_background(child.stderr.take());
-    let (status, timed_out) = match child.wait_timeout(limit)? {
-        Some(status) => (Some(status), false),
-        None => {
+    let deadline = start + limit;
+    let (status, timed_out, cancelled) = loop {
+        if let Some(status) = child.wait_timeout(Duration::from_millis(20))? {
+            break (Some(status), false, false);
+        }
+        if cancel.load(Ordering::Relaxed) {
             kill_group(&mut child);
-            (None, true)
+            break (None, false, true);
+        }
+        if Instant::now() >= deadline {
+            kill_group(&mut child);
+            break (None, true, false);
         }
     };
     let mut stdout = stdout.join().unwrap_or_default();
@@ -265,6 +288,7 @@ pub fn run(binary: &Path, root: &Path, limit: Duration) -> Result<Run> {
     Ok(Run {
         outcomes: parse_libtest(&stdout),
         timed_out,
+        cancelled,
         success: status.is_some_and(|s| s.success()),
         elapsed: start.elapsed(),
         stdout,

@@ -9,6 +9,8 @@
 use std::collections::VecDeque;
 use std::io::{Write, stdout};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
 use std::time::Duration;
@@ -31,11 +33,11 @@ enum Event {
     Building(String),
     /// The suite was built (it runs now).
     Running,
-    /// The run of `generation` ended.
+    /// The run of `generation` ended: its result, or `None` if it was
+    /// stopped because a newer save made it pointless.
     Done {
         generation: u64,
-        state: State,
-        run: Option<Run>,
+        result: Option<(State, Option<Run>)>,
     },
 }
 
@@ -94,7 +96,7 @@ pub fn watch(root: &Path, manifest: &Manifest, id: Option<&str>) -> Result<u8> {
     let mut screen = Screen::default();
     let mut generation = 0;
     let mut again = false;
-    start(
+    let mut cancel = start(
         root,
         &manifest.exercises[current],
         budgets,
@@ -115,10 +117,14 @@ pub fn watch(root: &Path, manifest: &Manifest, id: Option<&str>) -> Result<u8> {
                 ..
             }) => {
                 if busy {
+                    // The run under way tests an old version (or hangs):
+                    // stop it, and run again once it has stopped.
+                    cancel.store(true, Ordering::Relaxed);
                     again = true;
+                    screen.phase = "stopping the previous run…".into();
                 } else {
                     generation += 1;
-                    start(
+                    cancel = start(
                         root,
                         &manifest.exercises[current],
                         budgets,
@@ -163,32 +169,28 @@ pub fn watch(root: &Path, manifest: &Manifest, id: Option<&str>) -> Result<u8> {
             Event::Running => screen.phase = "running the tests…".into(),
             Event::Done {
                 generation: done,
-                state,
-                run,
+                result,
             } => {
                 busy = false;
-                if done != generation {
-                    continue;
-                }
                 let exercise = &manifest.exercises[current];
-                if let State::Ran(outcome) = state {
-                    progress.record(root, exercise, outcome);
-                    progress.save()?;
+                let fresh = done == generation;
+                match result {
+                    Some((state, run)) if fresh => {
+                        show_result(root, exercise, state, run, &mut screen, &mut progress)?
+                    }
+                    // Stopped, or outdated: only the run queued after it counts.
+                    _ => {}
                 }
-                screen.phase.clear();
-                screen.report = learner::report(exercise, &state, run.as_ref(), false);
-                screen.full_output = run.map(|run| run.stdout).unwrap_or_default();
-                screen.hint = None;
-                if state.is_done() {
-                    screen.banner = Some(format!("✓ {} passes!", exercise.id));
+                if screen.passed {
+                    screen.passed = false;
                     match manifest.exercises.get(current + 1) {
                         Some(next) => {
-                            current += 1;
                             screen.banner = Some(format!(
                                 "✓ {} passes! On to the next one: {}",
                                 exercise.id, next.title
                             ));
                             screen.banner_rounds = 1;
+                            current += 1;
                             again = true;
                         }
                         None => {
@@ -198,16 +200,11 @@ pub fn watch(root: &Path, manifest: &Manifest, id: Option<&str>) -> Result<u8> {
                             return Ok(0);
                         }
                     }
-                } else if screen.banner_rounds > 0 {
-                    // Keep "on to the next one" above the next one's first result.
-                    screen.banner_rounds -= 1;
-                } else {
-                    screen.banner = None;
                 }
                 if again {
                     again = false;
                     generation += 1;
-                    start(
+                    cancel = start(
                         root,
                         &manifest.exercises[current],
                         budgets,
@@ -223,6 +220,34 @@ pub fn watch(root: &Path, manifest: &Manifest, id: Option<&str>) -> Result<u8> {
     drop(raw);
     println!("\r");
     Ok(0)
+}
+
+/// Puts a run's result on the screen and in the progress file.
+fn show_result(
+    root: &Path,
+    exercise: &Exercise,
+    state: State,
+    run: Option<Run>,
+    screen: &mut Screen,
+    progress: &mut Progress,
+) -> Result<()> {
+    if let State::Ran(outcome) = state {
+        progress.record(root, exercise, outcome);
+        progress.save()?;
+    }
+    screen.phase.clear();
+    screen.report = learner::report(exercise, &state, run.as_ref(), false);
+    screen.full_output = run.map(|run| run.stdout).unwrap_or_default();
+    screen.hint = None;
+    if state.is_done() {
+        screen.passed = true;
+    } else if screen.banner_rounds > 0 {
+        // Keep "on to the next one" above the next one's first result.
+        screen.banner_rounds -= 1;
+    } else {
+        screen.banner = None;
+    }
+    Ok(())
 }
 
 fn position(manifest: &Manifest, exercise: &Exercise) -> usize {
@@ -260,55 +285,52 @@ impl Inbox {
 }
 
 /// Builds and runs the suite of `exercise` on a thread of its own.
+/// Returns the flag that stops it.
 fn start(
     root: &Path,
     exercise: &Exercise,
     budgets: Budgets,
     generation: u64,
     events: &Sender<Event>,
-) {
+) -> Arc<AtomicBool> {
     let root = root.to_owned();
     let id = exercise.id.clone();
     let events = events.clone();
+    let cancel = Arc::new(AtomicBool::new(false));
+    let stop = Arc::clone(&cancel);
     thread::spawn(move || {
-        let (state, run) = build_and_run(&root, &id, budgets, &events);
-        let _ = events.send(Event::Done {
-            generation,
-            state,
-            run,
-        });
+        let result = build_and_run(&root, &id, budgets, &stop, &events);
+        let _ = events.send(Event::Done { generation, result });
     });
+    cancel
 }
 
 fn build_and_run(
     root: &Path,
     id: &str,
     budgets: Budgets,
+    cancel: &AtomicBool,
     events: &Sender<Event>,
-) -> (State, Option<Run>) {
-    let build = suite::build_quietly(root, &[id], budgets.build, |line| {
+) -> Option<(State, Option<Run>)> {
+    let build = suite::build_quietly(root, &[id], budgets.build, cancel, |line| {
         let _ = events.send(Event::Building(line.to_owned()));
     });
+    let not_built = |why: String| Some((State::NotBuilt(why), None));
     let binary = match build {
         Ok(Build::Built(binaries)) => match binaries.get(id) {
             Some(binary) => binary.clone(),
-            None => return (State::NotBuilt(format!("no test binary for {id}")), None),
+            None => return not_built(format!("no test binary for {id}")),
         },
-        Ok(Build::Failed(messages)) => {
-            return (State::NotBuilt(learner::first_error(&messages)), None);
-        }
-        Ok(Build::TimedOut) => {
-            return (
-                State::NotBuilt("the build took too long and was stopped".into()),
-                None,
-            );
-        }
-        Err(error) => return (State::NotBuilt(format!("{error:#}")), None),
+        Ok(Build::Failed(messages)) => return not_built(learner::first_error(&messages)),
+        Ok(Build::TimedOut) => return not_built("the build took too long and was stopped".into()),
+        Ok(Build::Cancelled) => return None,
+        Err(error) => return not_built(format!("{error:#}")),
     };
     let _ = events.send(Event::Running);
-    match suite::run(&binary, root, budgets.run) {
-        Ok(run) => (State::Ran(learner::outcome(&run)), Some(run)),
-        Err(error) => (State::NotBuilt(format!("{error:#}")), None),
+    match suite::run_unless(&binary, root, budgets.run, cancel) {
+        Ok(run) if run.cancelled => None,
+        Ok(run) => Some((State::Ran(learner::outcome(&run)), Some(run))),
+        Err(error) => not_built(format!("{error:#}")),
     }
 }
 
@@ -345,6 +367,8 @@ struct Screen {
     banner: Option<String>,
     /// How many more results the banner stays up for.
     banner_rounds: u8,
+    /// The last result was a pass: time to move on.
+    passed: bool,
 }
 
 impl Screen {
