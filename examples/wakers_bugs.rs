@@ -253,19 +253,25 @@ fn busy_wait_wakes_itself() {
 // ANCHOR_END: busy_demo
 
 // ANCHOR: busy_run
-/// Runs `future` on a real executor while another thread fires `event` after
-/// 20 ms, and returns how many times the future was polled.
+/// Runs `future` on a real executor while another thread fires `event` 20 ms
+/// after the first poll, and returns how many times the future was polled.
 fn count_polls(mut future: impl Future<Output = ()> + Unpin, event: Arc<Event>) -> usize {
     let mut polls = 0;
-    let firing = thread::spawn(move || {
-        thread::sleep(Duration::from_millis(20));
-        event.fire();
-    });
+    let mut firing = None;
     futures::executor::block_on(poll_fn(|cx| {
         polls += 1;
+        // Start the clock at the first poll, so the event can never fire
+        // before the future has had its first look.
+        firing.get_or_insert_with(|| {
+            let event = Arc::clone(&event);
+            thread::spawn(move || {
+                thread::sleep(Duration::from_millis(20));
+                event.fire();
+            })
+        });
         Pin::new(&mut future).poll(cx)
     }));
-    firing.join().unwrap();
+    firing.expect("polled at least once").join().unwrap();
     polls
 }
 
