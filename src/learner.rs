@@ -187,19 +187,8 @@ pub fn measure(
     })?;
     let binaries = match build {
         Build::Built(binaries) => binaries,
-        Build::Failed(messages) => {
-            let first = first_error(&messages);
-            for exercise in stale {
-                states.insert(exercise.id.clone(), (State::NotBuilt(first.clone()), None));
-            }
-            return Ok(states);
-        }
-        Build::TimedOut | Build::Cancelled => {
-            let note = format!(
-                "the build took longer than {}s and was stopped (set ASYNCLINGS_BUILD_BUDGET to \
-                 allow more)",
-                budgets.build.as_secs()
-            );
+        trouble => {
+            let note = not_built(&trouble, budgets);
             for exercise in stale {
                 states.insert(exercise.id.clone(), (State::NotBuilt(note.clone()), None));
             }
@@ -217,6 +206,19 @@ pub fn measure(
     }
     progress.save()?;
     Ok(states)
+}
+
+/// What to tell the learner about a build that did not produce the suites.
+pub fn not_built(build: &Build, budgets: Budgets) -> String {
+    match build {
+        Build::Built(_) => "the suite was built".into(),
+        Build::Failed(messages) => first_error(messages),
+        Build::TimedOut | Build::Cancelled => format!(
+            "the build took longer than {}s and was stopped (set ASYNCLINGS_BUILD_BUDGET to \
+             allow more)",
+            budgets.build.as_secs()
+        ),
+    }
 }
 
 /// What a finished (or stopped) run of a suite amounts to.

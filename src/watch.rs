@@ -94,17 +94,16 @@ pub fn watch(root: &Path, manifest: &Manifest, id: Option<&str>) -> Result<u8> {
     }
 
     let mut screen = Screen::default();
-    let mut generation = 0;
-    let mut again = false;
-    let mut cancel = start(
+    let mut runs = Runs {
         root,
-        &manifest.exercises[current],
         budgets,
-        generation,
-        &events,
-    );
-    let mut busy = true;
-    screen.phase = "building…".into();
+        events: events.clone(),
+        generation: 0,
+        cancel: Arc::default(),
+        busy: false,
+        again: false,
+    };
+    runs.start(&manifest.exercises[current], &mut screen);
     loop {
         screen.draw(manifest, current, &progress);
         let Some(event) = inbox.next() else {
@@ -116,23 +115,14 @@ pub fn watch(root: &Path, manifest: &Manifest, id: Option<&str>) -> Result<u8> {
                 code: KeyCode::Char('r'),
                 ..
             }) => {
-                if busy {
+                if runs.busy {
                     // The run under way tests an old version (or hangs):
                     // stop it, and run again once it has stopped.
-                    cancel.store(true, Ordering::Relaxed);
-                    again = true;
+                    runs.cancel.store(true, Ordering::Relaxed);
+                    runs.again = true;
                     screen.phase = "stopping the previous run…".into();
                 } else {
-                    generation += 1;
-                    cancel = start(
-                        root,
-                        &manifest.exercises[current],
-                        budgets,
-                        generation,
-                        &events,
-                    );
-                    busy = true;
-                    screen.phase = "building…".into();
+                    runs.start(&manifest.exercises[current], &mut screen);
                 }
             }
             Event::Key(KeyEvent {
@@ -171,9 +161,9 @@ pub fn watch(root: &Path, manifest: &Manifest, id: Option<&str>) -> Result<u8> {
                 generation: done,
                 result,
             } => {
-                busy = false;
+                runs.busy = false;
                 let exercise = &manifest.exercises[current];
-                let fresh = done == generation;
+                let fresh = done == runs.generation;
                 match result {
                     Some((state, run)) if fresh => {
                         show_result(root, exercise, state, run, &mut screen, &mut progress)?
@@ -191,7 +181,7 @@ pub fn watch(root: &Path, manifest: &Manifest, id: Option<&str>) -> Result<u8> {
                             ));
                             screen.banner_rounds = 1;
                             current += 1;
-                            again = true;
+                            runs.again = true;
                         }
                         None => {
                             screen.draw(manifest, current, &progress);
@@ -201,18 +191,8 @@ pub fn watch(root: &Path, manifest: &Manifest, id: Option<&str>) -> Result<u8> {
                         }
                     }
                 }
-                if again {
-                    again = false;
-                    generation += 1;
-                    cancel = start(
-                        root,
-                        &manifest.exercises[current],
-                        budgets,
-                        generation,
-                        &events,
-                    );
-                    busy = true;
-                    screen.phase = "building…".into();
+                if runs.again {
+                    runs.start(&manifest.exercises[current], &mut screen);
                 }
             }
         }
@@ -284,25 +264,40 @@ impl Inbox {
     }
 }
 
-/// Builds and runs the suite of `exercise` on a thread of its own.
-/// Returns the flag that stops it.
-fn start(
-    root: &Path,
-    exercise: &Exercise,
+/// The suite runs: one at a time, each on a thread of its own.
+struct Runs<'a> {
+    root: &'a Path,
     budgets: Budgets,
+    events: Sender<Event>,
+    /// Counts the runs started; a result is shown only if it is the latest's.
     generation: u64,
-    events: &Sender<Event>,
-) -> Arc<AtomicBool> {
-    let root = root.to_owned();
-    let id = exercise.id.clone();
-    let events = events.clone();
-    let cancel = Arc::new(AtomicBool::new(false));
-    let stop = Arc::clone(&cancel);
-    thread::spawn(move || {
-        let result = build_and_run(&root, &id, budgets, &stop, &events);
-        let _ = events.send(Event::Done { generation, result });
-    });
-    cancel
+    /// Stops the run under way.
+    cancel: Arc<AtomicBool>,
+    /// A run is under way.
+    busy: bool,
+    /// Another run is due once the one under way has ended.
+    again: bool,
+}
+
+impl Runs<'_> {
+    /// Builds and runs the suite of `exercise`.
+    fn start(&mut self, exercise: &Exercise, screen: &mut Screen) {
+        self.generation += 1;
+        self.cancel = Arc::new(AtomicBool::new(false));
+        self.busy = true;
+        self.again = false;
+        screen.phase = "building…".into();
+        let (root, id, budgets) = (self.root.to_owned(), exercise.id.clone(), self.budgets);
+        let (events, stop, generation) = (
+            self.events.clone(),
+            Arc::clone(&self.cancel),
+            self.generation,
+        );
+        thread::spawn(move || {
+            let result = build_and_run(&root, &id, budgets, &stop, &events);
+            let _ = events.send(Event::Done { generation, result });
+        });
+    }
 }
 
 fn build_and_run(
@@ -321,9 +316,8 @@ fn build_and_run(
             Some(binary) => binary.clone(),
             None => return not_built(format!("no test binary for {id}")),
         },
-        Ok(Build::Failed(messages)) => return not_built(learner::first_error(&messages)),
-        Ok(Build::TimedOut) => return not_built("the build took too long and was stopped".into()),
         Ok(Build::Cancelled) => return None,
+        Ok(trouble) => return not_built(learner::not_built(&trouble, budgets)),
         Err(error) => return not_built(format!("{error:#}")),
     };
     let _ = events.send(Event::Running);
