@@ -65,10 +65,15 @@ impl Gate {
         state.running -= 1;
     }
 
-    /// Waits until `target` jobs have been inside at once, or `pool` has
-    /// ended, at most [`RENDEZVOUS`]; returns the most that were inside at once.
-    fn wait_for(&self, target: usize, pool: &thread::JoinHandle<Vec<u32>>) -> usize {
-        let deadline = std::time::Instant::now() + RENDEZVOUS;
+    /// Waits until the peak reaches `target` (or `pool` has ended), at most
+    /// `limit`; returns the peak.
+    fn wait_for_peak(
+        &self,
+        target: usize,
+        limit: Duration,
+        pool: &thread::JoinHandle<Vec<u32>>,
+    ) -> usize {
+        let deadline = std::time::Instant::now() + limit;
         let mut state = self.state.lock().unwrap();
         while state.peak < target && !pool.is_finished() {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
@@ -78,24 +83,6 @@ impl Gate {
             state = self.changed.wait_timeout(state, left.min(ms(5))).unwrap().0;
         }
         state.peak
-    }
-
-    /// Waits up to `limit` for more than `workers` jobs to be inside at once.
-    fn wait_for_more_than(
-        &self,
-        workers: usize,
-        limit: Duration,
-        pool: &thread::JoinHandle<Vec<u32>>,
-    ) {
-        let deadline = std::time::Instant::now() + limit;
-        let mut state = self.state.lock().unwrap();
-        while state.peak <= workers && !pool.is_finished() {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            if left.is_zero() {
-                break;
-            }
-            state = self.changed.wait_timeout(state, left.min(ms(5))).unwrap().0;
-        }
     }
 
     fn open(&self) {
@@ -120,11 +107,10 @@ fn run_gated(items: u32, workers: usize) -> (Vec<u32>, usize) {
         })
     });
     let expected = workers.min(items as usize);
-    let inside = gate.wait_for(expected, &pool);
+    let inside = gate.wait_for_peak(expected, RENDEZVOUS, &pool);
     // Give a pool that starts too many jobs a moment to show it. A correct
     // pool waits all of this; a wrong one shows itself in a millisecond.
-    gate.wait_for_more_than(workers, SHOW_TOO_MANY, &pool);
-    let most = gate.peak();
+    let most = gate.wait_for_peak(workers + 1, SHOW_TOO_MANY, &pool);
     gate.open();
     let results = support::watchdog(
         "worker_pool did not return after its jobs were let go. Does every worker stop \
