@@ -174,7 +174,7 @@ pub fn measure(
         let Some(krate) = line.trim_start().strip_prefix("Compiling ") else {
             return;
         };
-        let ours = ["exercises ", "solutions ", "asynclings "]
+        let ours = ["asynclings ", "asynclings-support "]
             .iter()
             .any(|name| krate.starts_with(name));
         if ours && !told_suites {
@@ -185,19 +185,33 @@ pub fn measure(
             told_deps = true;
         }
     })?;
-    let binaries = match build {
-        Build::Built(binaries) => binaries,
-        trouble => {
-            let note = not_built(&trouble, budgets);
-            for exercise in stale {
-                states.insert(exercise.id.clone(), (State::NotBuilt(note.clone()), None));
-            }
-            return Ok(states);
-        }
+    // Each suite compiles only its own exercise's file. When some do not
+    // compile, build the suites one by one, so that one unfinished exercise
+    // never hides the state of the others.
+    let builds: Vec<(&Exercise, Build)> = match build {
+        Build::Failed(_) if stale.len() > 1 => stale
+            .iter()
+            .map(|exercise| {
+                let alone =
+                    suite::build_quietly(root, &[&exercise.id], budgets.build, &never, |_| {});
+                alone.map(|build| (*exercise, build))
+            })
+            .collect::<Result<_>>()?,
+        build => stale
+            .iter()
+            .map(|exercise| (*exercise, build.clone()))
+            .collect(),
     };
-    for exercise in stale {
-        let Some(binary) = binaries.get(&exercise.id) else {
-            bail!("cargo built no test binary for tests/{}.rs", exercise.id);
+    for (exercise, build) in builds {
+        let binary = match &build {
+            Build::Built(binaries) => binaries.get(&exercise.id).with_context(|| {
+                format!("cargo built no test binary for tests/{}.rs", exercise.id)
+            })?,
+            trouble => {
+                let note = not_built(trouble, budgets);
+                states.insert(exercise.id.clone(), (State::NotBuilt(note), None));
+                continue;
+            }
         };
         let run = suite::run(binary, root, budgets.run)?;
         let outcome = outcome(&run);
@@ -409,9 +423,7 @@ pub fn report(exercise: &Exercise, state: &State, run: Option<&Run>, full: bool)
     match state {
         State::NotBuilt(error) => {
             out.push_str(&format!(
-                "✗ {id}: the code does not compile yet.\n\n{error}\n\n\
-                 (Every exercise lives in one crate: an error in any file of exercises/src \
-                 stops all of them.)\n"
+                "✗ {id}: the code does not compile yet.\n\n{error}\n"
             ));
         }
         State::Ran(Outcome::Hung) => {

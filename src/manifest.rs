@@ -50,6 +50,27 @@ impl Exercise {
         Path::new("tests").join(format!("{}.rs", self.id))
     }
 
+    /// A problem if the suite does not compile this exercise's own stub and
+    /// solution into itself. Each suite names both in `#[path]` attributes
+    /// (see CONTRIBUTING.md); a copied suite that still names another
+    /// exercise's files would test the wrong code without a word.
+    pub fn suite_includes_its_files(&self, root: &Path) -> Option<String> {
+        let suite = fs::read_to_string(root.join(self.suite())).ok()?;
+        let missing: Vec<String> = [self.stub(), self.solution()]
+            .iter()
+            .map(|file| format!("path = \"../{}\"", file.display()))
+            .filter(|attribute| !suite.contains(attribute.as_str()))
+            .collect();
+        (!missing.is_empty()).then(|| {
+            format!(
+                "`{}`: {} does not include its exercise's files: it lacks `{}`",
+                self.id,
+                self.suite().display(),
+                missing.join("` and `")
+            )
+        })
+    }
+
     /// The exercise's page in the book sources.
     pub fn book_page(&self) -> PathBuf {
         Path::new("book/src").join(&self.page)
@@ -149,6 +170,11 @@ impl Manifest {
                 }
             }
         }
+        for exercise in &self.exercises {
+            if let Some(problem) = exercise.suite_includes_its_files(root) {
+                problems.push(problem);
+            }
+        }
         let known: HashSet<&str> = self.exercises.iter().map(|e| e.id.as_str()).collect();
         for dir in ["exercises/src", "solutions/src", "tests"] {
             for id in rust_files(&root.join(dir)) {
@@ -191,4 +217,41 @@ pub fn find_root() -> Result<PathBuf> {
          `cd` into the repository first.",
         cwd.display()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_suite_must_include_its_own_exercise() {
+        let root = std::env::temp_dir().join(format!("asynclings-manifest-{}", std::process::id()));
+        fs::create_dir_all(root.join("tests")).unwrap();
+        let exercise = Exercise {
+            id: "countdown".into(),
+            chapter: "futures".into(),
+            title: "Countdown".into(),
+            page: "exercises/countdown.md".into(),
+            hints: Default::default(),
+        };
+        let header = |id: &str| {
+            format!(
+                "#[cfg_attr(not(feature = \"solutions\"), path = \"../exercises/src/{id}.rs\")]\n\
+                 #[cfg_attr(feature = \"solutions\", path = \"../solutions/src/{id}.rs\")]\nmod {id};\n"
+            )
+        };
+        fs::write(root.join("tests/countdown.rs"), header("countdown")).unwrap();
+        assert_eq!(exercise.suite_includes_its_files(&root), None);
+        fs::write(root.join("tests/countdown.rs"), header("range_stream")).unwrap();
+        let problem = exercise.suite_includes_its_files(&root).unwrap();
+        assert!(
+            problem.contains("../exercises/src/countdown.rs"),
+            "{problem}"
+        );
+        assert!(
+            problem.contains("../solutions/src/countdown.rs"),
+            "{problem}"
+        );
+        fs::remove_dir_all(&root).unwrap();
+    }
 }

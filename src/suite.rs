@@ -52,7 +52,7 @@ pub fn build(root: &Path, against: Against, targets: &[&str]) -> Result<BTreeMap
 }
 
 /// How a build with a time limit ended.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum Build {
     /// The executable of each suite, by test target name.
     Built(BTreeMap<String, PathBuf>),

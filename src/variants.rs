@@ -247,7 +247,11 @@ fn variant_manifest(cargo_toml: &str) -> Result<String> {
     }
     if let Some(toml::Value::Table(workspace)) = manifest.get_mut("workspace") {
         workspace.remove("default-members");
-        let members = vec![toml::Value::from("exercises"), "solutions".into()];
+        let members = vec![
+            toml::Value::from("exercises"),
+            "solutions".into(),
+            "tests/support".into(),
+        ];
         workspace.insert("members".into(), members.into());
     }
     Ok(toml::to_string(&manifest)?)
@@ -279,7 +283,7 @@ mod tests {
         assert_eq!(copy["package"]["autobins"].as_bool(), Some(false));
         assert!(copy["package"].get("default-run").is_none());
         let members = copy["workspace"]["members"].as_array().unwrap();
-        assert_eq!(members.len(), 2, "{members:?}");
+        assert_eq!(members.len(), 3, "{members:?}");
         assert!(copy["workspace"].get("default-members").is_none());
         assert!(copy["dev-dependencies"].get("tokio").is_some());
     }

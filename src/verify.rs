@@ -29,7 +29,8 @@ pub fn verify(root: &Path) -> Result<()> {
     let mut report = Report::default();
 
     report.step("the manifest and the files agree", || {
-        let problems = manifest.missing_files(root);
+        let mut problems = manifest.missing_files(root);
+        problems.extend(suite_dependencies(root)?);
         if problems.is_empty() {
             Ok(format!("{} exercises", manifest.exercises.len()))
         } else {
@@ -111,6 +112,38 @@ pub fn verify(root: &Path) -> Result<()> {
     });
 
     report.finish()
+}
+
+/// The suites compile the learner's file into themselves, so the crates the
+/// learner may use are the root package's dev-dependencies. Every dependency
+/// of `exercises` and `solutions` must be one of them, or a correct answer
+/// that `cargo build` accepts fails its suite with "unresolved crate".
+fn suite_dependencies(root: &Path) -> Result<Vec<String>> {
+    let table = |path: &str| -> Result<toml::Table> {
+        let text = std::fs::read_to_string(root.join(path)).with_context(|| path.to_owned())?;
+        Ok(toml::from_str(&text)?)
+    };
+    let keys = |table: &toml::Table, section: &str| -> BTreeSet<String> {
+        table
+            .get(section)
+            .and_then(toml::Value::as_table)
+            .map(|deps| deps.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    let suites = keys(&table("Cargo.toml")?, "dev-dependencies");
+    let mut problems = Vec::new();
+    for krate in ["exercises", "solutions"] {
+        for dependency in keys(&table(&format!("{krate}/Cargo.toml"))?, "dependencies") {
+            if !suites.contains(&dependency) {
+                problems.push(format!(
+                    "{krate}/Cargo.toml depends on `{dependency}`, which is not a \
+                     dev-dependency of the root package: the suites compile the {krate}' \
+                     files, so they need it too"
+                ));
+            }
+        }
+    }
+    Ok(problems)
 }
 
 /// Collects the outcome of each step, so one failure does not hide the next.

@@ -10,13 +10,27 @@
 //! The wake-up tests run without a runtime (a tokio channel does not need one)
 //! on a mock task, which records whether the stream's waker was woken.
 
-mod support;
+// The code under test, compiled into this suite: your `exercises/src/channel_stream.rs`,
+// or the reference solution with `cargo test --features solutions`.
+#[cfg_attr(
+    not(feature = "solutions"),
+    path = "../exercises/src/channel_stream.rs"
+)]
+#[cfg_attr(feature = "solutions", path = "../solutions/src/channel_stream.rs")]
+#[allow(
+    unused_variables,
+    unused_imports,
+    unused_mut,
+    dead_code,
+    unreachable_code
+)]
+mod channel_stream;
 
 use std::panic::{self, AssertUnwindSafe};
 use std::task::Poll;
 
+use channel_stream::{ReceiverStream, batched};
 use futures::StreamExt;
-use support::under_test::channel_stream::{ReceiverStream, batched};
 use tokio::sync::mpsc;
 use tokio_test::task;
 

@@ -3,13 +3,24 @@
 //! Contract: `Countdown::new(polls)` returns `Pending` exactly `polls` times,
 //! each time first waking the waker of that poll's `Context`; then `Ready(())`.
 
-mod support;
+// The code under test, compiled into this suite: your `exercises/src/countdown.rs`,
+// or the reference solution with `cargo test --features solutions`.
+#[cfg_attr(not(feature = "solutions"), path = "../exercises/src/countdown.rs")]
+#[cfg_attr(feature = "solutions", path = "../solutions/src/countdown.rs")]
+#[allow(
+    unused_variables,
+    unused_imports,
+    unused_mut,
+    dead_code,
+    unreachable_code
+)]
+mod countdown;
 
 use std::future::Future;
 use std::task::{Context, Poll};
 
+use countdown::Countdown;
 use futures_test::task::new_count_waker;
-use support::under_test::countdown::Countdown;
 use tokio_test::task;
 
 /// Polls a fresh `Countdown::new(polls)` until it is ready and returns how many

@@ -8,14 +8,25 @@
 //! Every test here fails on the bug in the stub: each one notices a busy loop.
 //! All of them run on tokio's paused clock.
 
-mod support;
+// The code under test, compiled into this suite: your `exercises/src/fix_busy_wake.rs`,
+// or the reference solution with `cargo test --features solutions`.
+#[cfg_attr(not(feature = "solutions"), path = "../exercises/src/fix_busy_wake.rs")]
+#[cfg_attr(feature = "solutions", path = "../solutions/src/fix_busy_wake.rs")]
+#[allow(
+    unused_variables,
+    unused_imports,
+    unused_mut,
+    dead_code,
+    unreachable_code
+)]
+mod fix_busy_wake;
 
 use std::pin::Pin;
 use std::task::Poll;
 use std::time::Duration;
 
+use fix_busy_wake::{Beat, Heartbeat};
 use futures::{Stream, StreamExt, stream};
-use support::under_test::fix_busy_wake::{Beat, Heartbeat};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_stream::wrappers::ReceiverStream;

@@ -7,12 +7,26 @@
 //!
 //! Every test here fails on the bug in the stub: each one needs a wake-up.
 
-mod support;
+// The code under test, compiled into this suite: your `exercises/src/fix_lost_wakeup.rs`,
+// or the reference solution with `cargo test --features solutions`.
+#[cfg_attr(
+    not(feature = "solutions"),
+    path = "../exercises/src/fix_lost_wakeup.rs"
+)]
+#[cfg_attr(feature = "solutions", path = "../solutions/src/fix_lost_wakeup.rs")]
+#[allow(
+    unused_variables,
+    unused_imports,
+    unused_mut,
+    dead_code,
+    unreachable_code
+)]
+mod fix_lost_wakeup;
 
 use std::task::Poll;
 
+use fix_lost_wakeup::PriorityInbox;
 use futures::StreamExt;
-use support::under_test::fix_lost_wakeup::PriorityInbox;
 use tokio::sync::mpsc;
 use tokio_test::task;
 

@@ -5,13 +5,24 @@
 //! including `i32::MIN..i32::MAX`; it keeps returning `None` after the end; no
 //! overflow or panic near `i32::MAX` or `i32::MIN`.
 
-mod support;
+// The code under test, compiled into this suite: your `exercises/src/range_stream.rs`,
+// or the reference solution with `cargo test --features solutions`.
+#[cfg_attr(not(feature = "solutions"), path = "../exercises/src/range_stream.rs")]
+#[cfg_attr(feature = "solutions", path = "../solutions/src/range_stream.rs")]
+#[allow(
+    unused_variables,
+    unused_imports,
+    unused_mut,
+    dead_code,
+    unreachable_code
+)]
+mod range_stream;
 
 use std::panic::{self, AssertUnwindSafe};
 use std::task::Poll;
 
 use futures::{Stream, StreamExt};
-use support::under_test::range_stream::RangeStream;
+use range_stream::RangeStream;
 use tokio_test::task;
 
 /// Polls `RangeStream::new(start, end)` to the end and returns its items,

@@ -12,12 +12,26 @@
 //! The upstream is a channel fed at fixed virtual instants, so every correct
 //! design gives the same emission times.
 
-mod support;
+// The code under test, compiled into this suite: your `exercises/src/throttled_stream.rs`,
+// or the reference solution with `cargo test --features solutions`.
+#[cfg_attr(
+    not(feature = "solutions"),
+    path = "../exercises/src/throttled_stream.rs"
+)]
+#[cfg_attr(feature = "solutions", path = "../solutions/src/throttled_stream.rs")]
+#[allow(
+    unused_variables,
+    unused_imports,
+    unused_mut,
+    dead_code,
+    unreachable_code
+)]
+mod throttled_stream;
 
 use std::time::Duration;
 
 use futures::{Stream, StreamExt, stream};
-use support::under_test::throttled_stream::ThrottledStream;
+use throttled_stream::ThrottledStream;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 use tokio_stream::wrappers::ReceiverStream;

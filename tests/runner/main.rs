@@ -184,6 +184,31 @@ fn a_passing_exercise_counts_as_done_and_points_to_the_next() {
 }
 
 #[test]
+fn an_exercise_that_does_not_compile_stops_only_itself() {
+    let (_turn, dir) = copy();
+    fresh_progress(dir);
+    let stub = fs::read_to_string(dir.join("exercises/src/timer_future.rs")).unwrap();
+    let _broken = Replaced::new(
+        dir.join("exercises/src/timer_future.rs"),
+        &format!("{stub}\nfn half_written( {{\n"),
+    );
+    let solution = fs::read_to_string(dir.join("solutions/src/countdown.rs")).unwrap();
+    let _solved = Replaced::new(dir.join("exercises/src/countdown.rs"), &solution);
+    let (out, _) = run(dir, &["status", "--json"], 0);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let state = |id: &str| {
+        let exercises = report["exercises"].as_array().unwrap();
+        let exercise = exercises.iter().find(|e| e["id"] == id).unwrap();
+        exercise["state"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(state("countdown"), "done", "{out}");
+    assert_eq!(state("timer_future"), "does not compile", "{out}");
+    assert_eq!(state("block_on"), "failing", "{out}");
+    let (out, _) = run(dir, &["test", "countdown"], 0);
+    assert!(out.contains("✓ countdown: all 5 tests pass"), "{out}");
+}
+
+#[test]
 fn a_hanging_exercise_is_stopped_and_reported_as_hung() {
     let (_turn, dir) = copy();
     // A `poll_next` that never returns: no suite watchdog covers a plain

@@ -1,10 +1,10 @@
-//! What the hidden suites share: the switch between stubs and solutions, a
-//! watchdog that turns a hang into a failure, and a waker that records wake-ups.
+//! What the hidden suites share: a watchdog that turns a hang into a failure,
+//! runtimes that tell a lost wake-up from a busy loop, and a waker that
+//! records wake-ups.
 //!
-//! Each suite declares `mod support;` and uses what it needs.
-
-// Every suite uses a different part of this module.
-#![allow(dead_code)]
+//! A crate of its own (`support`, a dev-dependency of the root package), built
+//! once: it does not depend on the code under test, so the learner's edit ->
+//! test loop never recompiles it. Each suite uses what it needs.
 
 use std::future::Future;
 use std::panic;
@@ -13,13 +13,6 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::task::{Wake, Waker};
 use std::thread;
 use std::time::{Duration, Instant};
-
-/// The crate under test: the learner's `exercises` by default, the reference
-/// `solutions` with `cargo test --features solutions`.
-#[cfg(not(feature = "solutions"))]
-pub use exercises as under_test;
-#[cfg(feature = "solutions")]
-pub use solutions as under_test;
 
 /// How long a test waits for something that is due within milliseconds (a
 /// wake-up, a future to finish) before it calls it a hang. Long enough for a
