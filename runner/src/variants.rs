@@ -218,12 +218,14 @@ fn copy_workspace(root: &Path) -> Result<PathBuf> {
     if workspace.exists() {
         fs::remove_dir_all(&workspace)?;
     }
-    for dir in ["exercises", "solutions", "tests"] {
+    // The learner's workspace, whole: it holds nothing else (the runner and
+    // the benchmarks are a workspace of their own).
+    for dir in ["exercises", "solutions", "tests", "src"] {
         copy_dir(&root.join(dir), &workspace.join(dir))?;
     }
-    fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock"))?;
-    let cargo_toml = variant_manifest(&fs::read_to_string(root.join("Cargo.toml"))?)?;
-    fs::write(workspace.join("Cargo.toml"), cargo_toml)?;
+    for file in ["Cargo.toml", "Cargo.lock"] {
+        fs::copy(root.join(file), workspace.join(file))?;
+    }
     fs::create_dir_all(workspace.join(".cargo"))?;
     fs::write(
         workspace.join(".cargo/config.toml"),
@@ -233,28 +235,6 @@ fn copy_workspace(root: &Path) -> Result<PathBuf> {
         ),
     )?;
     Ok(workspace)
-}
-
-/// The root `Cargo.toml` for the copy: the same package and dependencies,
-/// without the runner (the suites do not need it) and without the benchmarks'
-/// package (not copied).
-fn variant_manifest(cargo_toml: &str) -> Result<String> {
-    let mut manifest: toml::Table = toml::from_str(cargo_toml)?;
-    manifest.remove("bin");
-    if let Some(toml::Value::Table(package)) = manifest.get_mut("package") {
-        package.remove("default-run");
-        package.insert("autobins".into(), false.into());
-    }
-    if let Some(toml::Value::Table(workspace)) = manifest.get_mut("workspace") {
-        workspace.remove("default-members");
-        let members = vec![
-            toml::Value::from("exercises"),
-            "solutions".into(),
-            "tests/support".into(),
-        ];
-        workspace.insert("members".into(), members.into());
-    }
-    Ok(toml::to_string(&manifest)?)
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {
@@ -274,19 +254,6 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_copy_keeps_the_package_but_not_the_runner_or_the_benchmarks() {
-        let root = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"));
-        let copy: toml::Table = toml::from_str(&variant_manifest(&root.unwrap()).unwrap()).unwrap();
-        assert!(!copy.contains_key("bin"));
-        assert_eq!(copy["package"]["autobins"].as_bool(), Some(false));
-        assert!(copy["package"].get("default-run").is_none());
-        let members = copy["workspace"]["members"].as_array().unwrap();
-        assert_eq!(members.len(), 3, "{members:?}");
-        assert!(copy["workspace"].get("default-members").is_none());
-        assert!(copy["dev-dependencies"].get("tokio").is_some());
-    }
 
     #[test]
     fn reads_expectations() {

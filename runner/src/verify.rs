@@ -20,6 +20,9 @@ use crate::manifest::Manifest;
 use crate::suite::{self, Against, Status};
 use crate::variants;
 
+/// The runner's and the benchmarks' workspace, from the root.
+const RUNNER: &str = "runner/Cargo.toml";
+
 /// A suite gets this long to run before verify calls it hung. The design asks
 /// for any hang to be turned into a failure within 10 seconds.
 pub const SUITE_LIMIT: Duration = Duration::from_secs(30);
@@ -37,8 +40,12 @@ pub fn verify(root: &Path) -> Result<()> {
             bail!(problems.join("\n"))
         }
     });
-    report.step("cargo fmt --check (and variants/)", || {
+    report.step("cargo fmt --check (both workspaces, and variants/)", || {
         cargo(root, &["fmt", "--all", "--", "--check"])?;
+        cargo(
+            root,
+            &["fmt", "--all", "--manifest-path", RUNNER, "--", "--check"],
+        )?;
         let variants = variants::files(root, &manifest);
         let status = Command::new("rustfmt")
             .current_dir(root)
@@ -81,8 +88,35 @@ pub fn verify(root: &Path) -> Result<()> {
         )
         .map(|()| "no warnings".into())
     });
+    report.step("cargo clippy, the runner and the benchmarks", || {
+        cargo(
+            root,
+            &[
+                "clippy",
+                "--manifest-path",
+                RUNNER,
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        )
+        .map(|()| "no warnings".into())
+    });
     report.step("the runner's own tests", || {
-        cargo(root, &["test", "--quiet", "--bins", "--test", "runner"]).map(|()| "pass".into())
+        cargo(
+            root,
+            &[
+                "test",
+                "--quiet",
+                "--manifest-path",
+                RUNNER,
+                "-p",
+                "asynclings-runner",
+            ],
+        )
+        .map(|()| "pass".into())
     });
 
     let mut expected_tests = BTreeMap::new();

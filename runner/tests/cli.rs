@@ -15,9 +15,9 @@ use std::time::{Duration, Instant};
 use assert_cmd::Command;
 use assert_cmd::cargo::cargo_bin;
 
-/// The repository this test belongs to.
+/// The repository this test belongs to (the runner's package is `runner/`).
 fn source() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
 }
 
 fn workdir() -> PathBuf {
@@ -34,14 +34,7 @@ fn copy() -> (MutexGuard<'static, ()>, &'static Path) {
         if copy.exists() {
             fs::remove_dir_all(&copy).unwrap();
         }
-        for dir in [
-            "exercises",
-            "solutions",
-            "tests",
-            "src",
-            "benches",
-            ".cargo",
-        ] {
+        for dir in ["exercises", "solutions", "tests", "src", ".cargo"] {
             copy_dir(&source().join(dir), &copy.join(dir));
         }
         copy_dir(&source().join("book/src"), &copy.join("book/src"));
@@ -89,7 +82,7 @@ fn copy_dir(from: &Path, to: &Path) {
 /// The runner, in `dir`, building into the shared target folder, with a short
 /// run budget so that a hang is caught quickly.
 fn runner(dir: &Path) -> Command {
-    let mut command = Command::new(cargo_bin("asynclings"));
+    let mut command = Command::new(cargo_bin("asynclings-runner"));
     command
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", workdir().join("target"))

@@ -1,0 +1,127 @@
+//! The asynclings runner: `cargo run -- <command>`.
+
+mod bench_report;
+mod book;
+mod learner;
+mod manifest;
+mod progress;
+mod suite;
+mod variants;
+mod verify;
+mod watch;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+use learner::Usage;
+use manifest::{Manifest, find_root};
+
+/// Exercises, hidden test suites and a book for learning async Rust from the inside.
+#[derive(Parser)]
+// Learners start it with `cargo run` (../src/main.rs hands over to it).
+#[command(name = "asynclings", bin_name = "cargo run --", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Your progress and the next exercise (the default).
+    Status {
+        /// Every exercise's state as JSON, for an instructor's script.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every exercise, in order, with its state.
+    List,
+    /// Run one exercise's tests and show each failure's message.
+    Test {
+        /// The exercise, for example `countdown`.
+        id: String,
+        /// Show the tests' whole output, not just the failures.
+        #[arg(long)]
+        full: bool,
+    },
+    /// Re-run the current exercise's tests on every save; q quits, h hints.
+    Watch {
+        /// Start with this exercise instead of the first one not done.
+        id: Option<String>,
+    },
+    /// Show the next of an exercise's three hints (they are remembered).
+    Hint {
+        /// The exercise, for example `countdown`.
+        id: String,
+    },
+    /// Restore an exercise's file as shipped; your version is backed up.
+    Reset {
+        /// The exercise, for example `countdown`.
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        id: Option<String>,
+        /// Restore every exercise.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Show the reference solution, once the exercise passes.
+    Solution {
+        /// The exercise, for example `countdown`.
+        id: String,
+        /// Show it even if the exercise does not pass yet (instructors).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Build everything ahead of time, so the exercises work offline.
+    Prepare,
+    /// Check the toolchain and what is missing, and say how to fix it.
+    Doctor,
+    /// Maintainers: check everything CI checks (also `cargo verify`).
+    Verify,
+    /// Maintainers: write the book's benchmark tables and chart from the last
+    /// `cargo bench-all` (book/src/measured/).
+    BenchReport,
+    /// Used by the book's build (mdBook calls it): adds the exercise pages.
+    #[command(hide = true)]
+    BookPreprocessor {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command.unwrap_or(Command::Status { json: false })) {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            if error.downcast_ref::<Usage>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+/// Runs `command`; the result is the process's exit code.
+fn run(command: Command) -> Result<u8> {
+    let root = find_root().map_err(|error| Usage(format!("{error:#}")))?;
+    let manifest = || Manifest::load(&root);
+    let ok = |result: Result<()>| result.map(|()| 0);
+    match command {
+        Command::Status { json: false } => ok(learner::status(&root, &manifest()?)),
+        Command::Status { json: true } => ok(learner::status_json(&root, &manifest()?)),
+        Command::List => ok(learner::list(&root, &manifest()?)),
+        Command::Test { id, full } => learner::test(&root, &manifest()?, &id, full),
+        Command::Watch { id } => watch::watch(&root, &manifest()?, id.as_deref()),
+        Command::Hint { id } => ok(learner::hint(&root, &manifest()?, &id)),
+        Command::Reset { id, all: _ } => ok(learner::reset(&root, &manifest()?, id.as_deref())),
+        Command::Solution { id, force } => learner::solution(&root, &manifest()?, &id, force),
+        Command::Prepare => ok(learner::prepare(&root)),
+        Command::Doctor => learner::doctor(&root, &manifest()?),
+        Command::Verify => ok(verify::verify(&root)),
+        Command::BenchReport => ok(bench_report::bench_report(&root)),
+        Command::BookPreprocessor { args } => ok(book::preprocess(&root, &args)),
+    }
+}
