@@ -159,6 +159,10 @@ fn a_failing_exercise_shows_each_failing_test_and_its_message() {
     );
     assert!(out.contains("not yet implemented"), "{out}");
     assert!(!out.contains("stack backtrace"), "{out}");
+    // The suite compiles the stub as `tests/../exercises/src/countdown.rs`;
+    // the learner is shown the path they know.
+    assert!(out.contains("exercises/src/countdown.rs:"), "{out}");
+    assert!(!out.contains("tests/../"), "{out}");
 }
 
 #[test]
