@@ -10,6 +10,12 @@
 //! - `{{#asynclings hints}}`: its three hints, each folded away;
 //! - `{{#asynclings exercises}}`: a table of all exercises (any page).
 //!
+//! It also ends every exercise page with its "Next" section, made from the
+//! manifest's order: the next exercise, and the concept chapters to read
+//! before it; after the last exercise, what the book has left. A page that
+//! writes a "Next" of its own is refused (see [`hand_written_next`]), so the
+//! links can never fall out of step with the manifest.
+//!
 //! See <https://rust-lang.github.io/mdBook/for_developers/preprocessors.html>
 //! for the protocol: `supports <renderer>`, then the book as JSON on stdin.
 
@@ -46,10 +52,11 @@ fn add_exercise_pages(root: &Path, manifest: &Manifest, book: &mut Value) -> Res
     let items = book["items"]
         .as_array_mut()
         .context("the book from mdBook has no `items`")?;
-    let mut order = Vec::new();
-    collect_paths(items, &mut order);
+    let mut chapters = Vec::new();
+    collect_chapters(items, &mut chapters);
+    let order: Vec<&str> = chapters.iter().map(|(path, _)| path.as_str()).collect();
     let mut last_position = 0;
-    for exercise in &manifest.exercises {
+    for (index, exercise) in manifest.exercises.iter().enumerate() {
         ensure!(
             !order.iter().any(|path| path == &exercise.page),
             "book/src/SUMMARY.md lists {}: exercise pages come from exercises.toml, \
@@ -59,7 +66,7 @@ fn add_exercise_pages(root: &Path, manifest: &Manifest, book: &mut Value) -> Res
         let parent_path = format!("{}.md", exercise.chapter);
         let position = order
             .iter()
-            .position(|path| path == &parent_path)
+            .position(|path| *path == parent_path)
             .with_context(|| {
                 format!(
                     "exercise `{}` belongs to chapter `{}`, but SUMMARY.md has no {parent_path}",
@@ -75,7 +82,7 @@ fn add_exercise_pages(root: &Path, manifest: &Manifest, book: &mut Value) -> Res
         );
         last_position = position;
         let parent = find_chapter(items, &parent_path).expect("the path was just found");
-        let content = fs::read_to_string(root.join(exercise.book_page()))
+        let mut content = fs::read_to_string(root.join(exercise.book_page()))
             .with_context(|| format!("reading {}", exercise.book_page().display()))?;
         for marker in ["run", "hints"] {
             ensure!(
@@ -85,6 +92,20 @@ fn add_exercise_pages(root: &Path, manifest: &Manifest, book: &mut Value) -> Res
                 exercise.book_page().display()
             );
         }
+        if let Some((line, text)) = hand_written_next(&content) {
+            bail!(
+                "{}:{line} writes its own \"Next\" (`{}`): the book's preprocessor ends \
+                 every exercise page with a Next section made from the order of \
+                 exercises.toml. Remove it (see CONTRIBUTING.md, \"Adding an exercise\")",
+                exercise.book_page().display(),
+                text.trim()
+            );
+        }
+        if !content.ends_with('\n') {
+            content.push('\n');
+        }
+        content.push('\n');
+        content.push_str(&next_section(manifest, index, &chapters));
         // A numbered chapter's pages are numbered too: 2. Futures, 2.1. Countdown.
         let number = parent["number"].as_array().map(|number| {
             let mut number = number.clone();
@@ -115,18 +136,206 @@ fn add_exercise_pages(root: &Path, manifest: &Manifest, book: &mut Value) -> Res
     Ok(())
 }
 
-/// The `path` of every chapter, depth first: the order of the book.
-fn collect_paths(items: &[Value], paths: &mut Vec<String>) {
+/// The `path` and `name` of every chapter, depth first: the order of the
+/// book.
+fn collect_chapters(items: &[Value], chapters: &mut Vec<(String, String)>) {
     for item in items {
         if let Some(chapter) = item.get("Chapter") {
             if let Some(path) = chapter["path"].as_str() {
-                paths.push(path.to_owned());
+                let name = chapter["name"].as_str().unwrap_or(path);
+                chapters.push((path.to_owned(), name.to_owned()));
             }
             if let Some(sub_items) = chapter["sub_items"].as_array() {
-                collect_paths(sub_items, paths);
+                collect_chapters(sub_items, chapters);
             }
         }
     }
+}
+
+/// The "Next" section that ends the page of exercise number `index` (from
+/// 0, in manifest order): a link to the next exercise, after the concept
+/// chapters that come before it in the book; or, after the last exercise,
+/// the chapters the book still has. `chapters` is the book's own pages, in
+/// order, as `(path, name)`, without the exercise pages.
+fn next_section(manifest: &Manifest, index: usize, chapters: &[(String, String)]) -> String {
+    let exercise = &manifest.exercises[index];
+    let from = exercise.page.as_str();
+    let position = |chapter: &str| {
+        let path = format!("{chapter}.md");
+        chapters.iter().position(|(p, _)| *p == path)
+    };
+    // The chapters after this exercise's own, up to `until` (all of them if
+    // `None`), as links.
+    let chapters_after = |until: Option<usize>| -> Vec<String> {
+        let start = position(&exercise.chapter).map_or(chapters.len(), |p| p + 1);
+        let end = until.map_or(chapters.len(), |p| p + 1);
+        chapters
+            .get(start..end.max(start))
+            .unwrap_or_default()
+            .iter()
+            .map(|(path, name)| format!("[{name}]({})", relative_link(from, path)))
+            .collect()
+    };
+    let text = match manifest.exercises.get(index + 1) {
+        Some(next) => {
+            let link = format!("[{}]({})", next.title, relative_link(from, &next.page));
+            let to_read = if next.chapter == exercise.chapter {
+                Vec::new()
+            } else {
+                chapters_after(position(&next.chapter))
+            };
+            if to_read.is_empty() {
+                format!("The next exercise: {link}.")
+            } else {
+                format!(
+                    "Read {}, then go on to the next exercise: {link}.",
+                    join_words(&to_read)
+                )
+            }
+        }
+        None => {
+            let mut text = match manifest.exercises.len() {
+                1 => String::from("That was the only exercise."),
+                count => format!("That was the last of the {count} exercises."),
+            };
+            text.push_str(
+                " `cargo run -- list` shows where each one stands, in case you skipped one.",
+            );
+            let rest = chapters_after(None);
+            if !rest.is_empty() {
+                text.push_str(&format!(" The book goes on with {}.", join_words(&rest)));
+            }
+            text
+        }
+    };
+    format!("## Next\n\n{text}\n")
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_words(words: &[String]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The link from page `from` to page `to`, both relative to `book/src`.
+fn relative_link(from: &str, to: &str) -> String {
+    let from_dir: Vec<&str> = from
+        .split('/')
+        .collect::<Vec<_>>()
+        .split_last()
+        .map_or(Vec::new(), |(_, dir)| dir.to_vec());
+    let to: Vec<&str> = to.split('/').collect();
+    let common = from_dir
+        .iter()
+        .zip(&to)
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(to.len() - 1);
+    let mut parts = vec![".."; from_dir.len() - common];
+    parts.extend(&to[common..]);
+    parts.join("/")
+}
+
+/// Where `content` writes a "Next" section of its own, as the line number
+/// (from 1) and the line. Outside fenced code blocks, it is:
+///
+/// - a heading (`#`-style or underlined) that says "Next", starts with
+///   "Next" ("Next steps", "Next: …") or ends with it ("What's next", "Up
+///   next"), whatever its level, case or emphasis;
+/// - a paragraph, list item or quote that starts with "Next:", "Next →" or
+///   a link whose text starts with "Next" (`[Next](…)`), with or without
+///   emphasis (`**Next:** […](…)`).
+///
+/// "Next" in running text, even at the start of a wrapped line, or a link to
+/// another exercise in the text, is not one.
+fn hand_written_next(content: &str) -> Option<(usize, &str)> {
+    let lines: Vec<&str> = content.lines().collect();
+    let mut fence: Option<(char, usize)> = None;
+    for (n, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        let marker = trimmed.chars().next().filter(|c| *c == '`' || *c == '~');
+        if let Some(c) = marker {
+            let run = trimmed.chars().take_while(|&x| x == c).count();
+            if run >= 3 {
+                match fence {
+                    None => fence = Some((c, run)),
+                    Some((open, len)) if open == c && run >= len => fence = None,
+                    Some(_) => {}
+                }
+                continue;
+            }
+        }
+        if fence.is_some() {
+            continue;
+        }
+        // Four spaces of indentation make code, or a list's content.
+        let heading = if line.len() - trimmed.len() > 3 {
+            None
+        } else if let Some(rest) = atx_heading(trimmed) {
+            Some(rest)
+        } else {
+            let underline = lines.get(n + 1).map_or("", |next| next.trim());
+            let is_underline = !underline.is_empty()
+                && (underline.chars().all(|c| c == '=') || underline.chars().all(|c| c == '-'));
+            (is_underline && !trimmed.is_empty()).then_some(trimmed)
+        };
+        let found = match heading {
+            Some(text) => {
+                let text = plain_words(text);
+                let text = text.trim_end_matches(|c: char| ".:!?…".contains(c));
+                text == "next"
+                    || text.starts_with("next ")
+                    || text.starts_with("next:")
+                    || text.ends_with(" next")
+            }
+            // Only where a paragraph, list item or quote starts: a line of
+            // running text may begin with "[next exercise](…)" by wrapping.
+            None if !(n == 0
+                || lines[n - 1].trim().is_empty()
+                || trimmed.starts_with(['>', '-', '+', '*'])) =>
+            {
+                false
+            }
+            None => {
+                let text = plain_words(trimmed.trim_start_matches(|c: char| {
+                    c == '>' || c == '-' || c == '+' || c.is_whitespace()
+                }));
+                // `[Next](…)` or `[Next exercise](…)` at the start of a line.
+                let link_text = text
+                    .strip_prefix('[')
+                    .and_then(|rest| rest.split_once(']'))
+                    .map(|(link_text, _)| link_text.trim());
+                text.strip_prefix("next").is_some_and(|rest| {
+                    let rest = rest.trim_start();
+                    rest.starts_with(':') || rest.starts_with('→') || rest.starts_with("->")
+                }) || link_text.is_some_and(|t| t == "next" || t.starts_with("next "))
+            }
+        };
+        if found {
+            return Some((n + 1, line));
+        }
+    }
+    None
+}
+
+/// The text of an ATX heading (`## Text ##`), if `line` is one.
+fn atx_heading(line: &str) -> Option<&str> {
+    let hashes = line.chars().take_while(|&c| c == '#').count();
+    let rest = &line[hashes..];
+    ((1..=6).contains(&hashes) && (rest.is_empty() || rest.starts_with([' ', '\t'])))
+        .then(|| rest.trim().trim_end_matches('#').trim_end())
+}
+
+/// `text` in lower case, without emphasis or code marks, trimmed.
+fn plain_words(text: &str) -> String {
+    text.chars()
+        .filter(|c| !matches!(c, '*' | '_' | '`'))
+        .collect::<String>()
+        .trim()
+        .to_lowercase()
 }
 
 fn find_chapter<'a>(items: &'a mut [Value], path: &str) -> Option<&'a mut Value> {
@@ -290,6 +499,202 @@ mod tests {
             table.contains("| 1 | `first` | [First](exercises/first.md) |"),
             "{table}"
         );
+    }
+
+    /// Three exercises: two in `intro`, one in `later`, with a chapter
+    /// between them and one after.
+    const THREE: &str = r#"
+        [[exercise]]
+        id = "first"
+        chapter = "intro"
+        title = "First"
+        page = "exercises/first.md"
+        hints = ["one", "two", "three"]
+
+        [[exercise]]
+        id = "second"
+        chapter = "intro"
+        title = "Second"
+        page = "exercises/second.md"
+        hints = ["one", "two", "three"]
+
+        [[exercise]]
+        id = "third"
+        chapter = "later"
+        title = "Third"
+        page = "exercises/third.md"
+        hints = ["one", "two", "three"]
+    "#;
+
+    fn chapters() -> Vec<(String, String)> {
+        [
+            ("intro.md", "Intro"),
+            ("middle.md", "Middle"),
+            ("later.md", "Later"),
+            ("end.md", "The end"),
+        ]
+        .map(|(path, name)| (path.to_owned(), name.to_owned()))
+        .to_vec()
+    }
+
+    /// A book whose chapters are `chapters()`, with nothing under them.
+    fn book() -> Value {
+        let items: Vec<Value> = chapters()
+            .into_iter()
+            .enumerate()
+            .map(|(n, (path, name))| {
+                json!({"Chapter": {
+                    "name": name, "content": "", "number": [n + 1], "sub_items": [],
+                    "path": path, "source_path": path, "parent_names": []
+                }})
+            })
+            .collect();
+        json!({ "items": items })
+    }
+
+    /// A temporary repository root with these exercise pages in
+    /// `book/src/exercises/`.
+    fn root_with_pages(test: &str, pages: &[(&str, &str)]) -> std::path::PathBuf {
+        let root =
+            std::env::temp_dir().join(format!("asynclings-book-{test}-{}", std::process::id()));
+        fs::create_dir_all(root.join("book/src/exercises")).unwrap();
+        for (name, text) in pages {
+            fs::write(root.join("book/src/exercises").join(name), text).unwrap();
+        }
+        root
+    }
+
+    const PAGE: &str = "# A page\n{{#asynclings run}}\n{{#asynclings hints}}\n";
+
+    #[test]
+    fn next_links_the_next_exercise_of_the_same_chapter() {
+        let manifest = Manifest::from_toml(THREE).unwrap();
+        assert_eq!(
+            next_section(&manifest, 0, &chapters()),
+            "## Next\n\nThe next exercise: [Second](second.md).\n"
+        );
+    }
+
+    #[test]
+    fn next_sends_the_reader_through_the_chapters_before_the_next_exercise() {
+        let manifest = Manifest::from_toml(THREE).unwrap();
+        assert_eq!(
+            next_section(&manifest, 1, &chapters()),
+            "## Next\n\nRead [Middle](../middle.md) and [Later](../later.md), then go on \
+             to the next exercise: [Third](third.md).\n"
+        );
+    }
+
+    #[test]
+    fn after_the_last_exercise_next_says_so_and_names_the_rest_of_the_book() {
+        let manifest = Manifest::from_toml(THREE).unwrap();
+        let next = next_section(&manifest, 2, &chapters());
+        assert!(
+            next.starts_with("## Next\n\nThat was the last of the 3 exercises."),
+            "{next}"
+        );
+        assert!(next.contains("`cargo run -- list`"), "{next}");
+        assert!(
+            next.ends_with(" The book goes on with [The end](../end.md).\n"),
+            "{next}"
+        );
+    }
+
+    #[test]
+    fn every_exercise_page_ends_with_its_generated_next() {
+        let manifest = Manifest::from_toml(THREE).unwrap();
+        let root = root_with_pages(
+            "generated",
+            &[("first.md", PAGE), ("second.md", PAGE), ("third.md", PAGE)],
+        );
+        let mut book = book();
+        let added = add_exercise_pages(&root, &manifest, &mut book);
+        fs::remove_dir_all(&root).unwrap();
+        added.unwrap();
+        let content = |chapter: usize, sub: usize| {
+            book["items"][chapter]["Chapter"]["sub_items"][sub]["Chapter"]["content"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        let second = content(0, 1);
+        assert!(second.starts_with(PAGE), "{second}");
+        assert!(
+            second.ends_with(
+                "\n## Next\n\nRead [Middle](../middle.md) and [Later](../later.md), \
+                              then go on to the next exercise: [Third](third.md).\n"
+            ),
+            "{second}"
+        );
+        assert!(content(2, 0).contains("That was the last of the 3 exercises."));
+    }
+
+    #[test]
+    fn an_exercise_page_that_writes_its_own_next_is_refused() {
+        let manifest = Manifest::from_toml(THREE).unwrap();
+        let own_next = format!("{PAGE}\nSome text.\n\n## Next\n\n[Third](third.md)\n");
+        let root = root_with_pages(
+            "refused",
+            &[
+                ("first.md", PAGE),
+                ("second.md", &own_next),
+                ("third.md", PAGE),
+            ],
+        );
+        let error = add_exercise_pages(&root, &manifest, &mut book());
+        fs::remove_dir_all(&root).unwrap();
+        let error = format!("{:#}", error.unwrap_err());
+        assert!(error.contains("book/src/exercises/second.md:7"), "{error}");
+        assert!(error.contains("`## Next`"), "{error}");
+        assert!(error.contains("exercises.toml"), "{error}");
+    }
+
+    #[test]
+    fn what_counts_as_a_hand_written_next() {
+        for page in [
+            "## Next",
+            "### Next: the backoff",
+            "# Next steps #",
+            "## What's next?",
+            "## *Up next*",
+            "Next\n----",
+            "Next exercise\n=============",
+            "[Next](next.md): a stream",
+            "**Next:** [Fix the backoff](fix_backoff.md)",
+            "**Next**: [Fix the backoff](fix_backoff.md)",
+            "> Next → [Fix the backoff](fix_backoff.md)",
+            "- next: the backoff",
+        ] {
+            let content = format!("Intro.\n\n{page}\n\nMore.\n");
+            assert_eq!(
+                hand_written_next(&content).map(|(line, _)| line),
+                Some(3),
+                "{page:?} is a hand-written Next"
+            );
+        }
+        for page in [
+            "The [next exercise](fix_busy_wake.md) has the busy loop.",
+            "Next, the stream polls the upstream.",
+            "## The next item",
+            "## `next_sink`, the cursor",
+            "```text\n## Next\n```",
+            "~~~~\nNext: in a code block\n~~~~",
+            "| next | row |\n|---|---|",
+            "It trades one bug for the busy loop of the\n[next exercise](b.md). More.",
+            "A sentence that wraps\nNext: not a paragraph of its own.",
+            "    ## Next (indented code)",
+        ] {
+            let content = format!("Intro.\n\n{page}\n\nMore.\n");
+            assert_eq!(hand_written_next(&content), None, "{page:?} is not");
+        }
+    }
+
+    #[test]
+    fn relative_links_between_pages() {
+        assert_eq!(relative_link("exercises/a.md", "exercises/b.md"), "b.md");
+        assert_eq!(relative_link("exercises/a.md", "time.md"), "../time.md");
+        assert_eq!(relative_link("time.md", "exercises/b.md"), "exercises/b.md");
+        assert_eq!(relative_link("a/b/c.md", "a/d/e.md"), "../d/e.md");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Correct, written differently: the flag is an `AtomicBool` and the waker sits
 //! in its own `Mutex`. Because the flag and the waker are not under one lock,
 //! `poll` checks the flag again after storing the waker, so a timer that fires
-//! in between is not missed.
+//! in between is not missed. Like the reference, the thread wakes the waker
+//! only after releasing the lock.
 //! expect: pass
 
 use std::future::Future;
@@ -30,7 +31,13 @@ impl TimerFuture {
         thread::spawn(move || {
             thread::sleep(duration);
             timer_side.completed.store(true, Ordering::SeqCst);
-            if let Some(waker) = timer_side.waker.lock().unwrap().take() {
+            // Take the waker out and let go of the lock before waking: the
+            // guard is a temporary of this `let`, dropped at its `;`. (In
+            // `if let Some(w) = ….lock().unwrap().take() { w.wake() }` the
+            // guard would live until the end of the block, and the wake-up
+            // would run under the lock.)
+            let waker = timer_side.waker.lock().unwrap().take();
+            if let Some(waker) = waker {
                 waker.wake();
             }
         });
