@@ -9,9 +9,13 @@
 //! with `now_or_never` (a single poll with a waker that does nothing), with
 //! no runtime and no clock.
 
+// The reference solution, compiled in as the suites compile theirs.
+#[path = "../solutions/src/fix_lost_wakeup.rs"]
+mod fix_lost_wakeup;
+
+use fix_lost_wakeup::PriorityInbox;
 use futures::stream::{self, PollNext, Stream};
 use futures::{FutureExt, StreamExt};
-use solutions::fix_lost_wakeup::PriorityInbox;
 use tokio::sync::mpsc::{self, Receiver, Sender};
 use tokio_stream::wrappers::ReceiverStream;
 
