@@ -12,7 +12,8 @@
 //! is `Send` and `Unpin` whenever `T` is.
 //!
 //! The wake-up tests drive the stream by hand on a mock task, without a
-//! runtime (tokio's channels do not need one), so every wake-up is visible.
+//! runtime (tokio's channels do not need one), so every wake-up is visible;
+//! they run under the watchdog, so a poll that blocks fails instead of hanging.
 
 // The code under test, compiled into this suite: your `exercises/src/fanout_stream.rs`,
 // or the reference solution with `cargo test --features solutions`.
@@ -37,6 +38,20 @@ use futures::{Stream, StreamExt, stream};
 use tokio::sync::mpsc::Receiver;
 use tokio::sync::mpsc::error::TryRecvError;
 use tokio_test::task;
+
+/// Runs a test that polls the stream by hand (no runtime: tokio's channels
+/// need none) under the watchdog.
+fn by_hand(body: impl FnOnce() + Send + 'static) {
+    support::watchdog(
+        "a call into FanoutStream (`poll_next`, or dropping it) never returned. A poll \
+         must never wait for room: `blocking_send` (or `block_on(tx.send(..))`) blocks \
+         the thread until the receiver makes room, and the thread that polls is the \
+         executor's, which then runs nothing else (not even that receiver, if it is a \
+         task). Ask for room with `PollSender::poll_reserve(cx)`: it returns Pending \
+         after storing the waker, and the receiver's next `recv` wakes the stream.",
+        body,
+    );
+}
 
 /// Everything `rx` holds right now, and whether its channel has ended.
 fn drain(rx: &mut Receiver<u32>) -> (Vec<u32>, bool) {
@@ -120,262 +135,272 @@ fn every_receiver_gets_every_item_once_in_order_at_any_speed() {
 
 #[test]
 fn a_full_receiver_holds_the_stream_until_it_takes_an_item() {
-    let (fanout, mut receivers) = FanoutStream::new(stream::iter(0..10), 2, 2);
-    let mut fanout = task::spawn(fanout);
-    let mut slow = receivers.pop().unwrap();
-    let mut fast = receivers.pop().unwrap();
-    let mut fast_got = Vec::new();
+    by_hand(|| {
+        let (fanout, mut receivers) = FanoutStream::new(stream::iter(0..10), 2, 2);
+        let mut fanout = task::spawn(fanout);
+        let mut slow = receivers.pop().unwrap();
+        let mut fast = receivers.pop().unwrap();
+        let mut fast_got = Vec::new();
 
-    for item in 0..2 {
+        for item in 0..2 {
+            assert_eq!(
+                fanout.poll_next(),
+                Poll::Ready(Some(())),
+                "item {item}: both receivers have room (buffers of 2), so it should be \
+                 delivered at once"
+            );
+            fast_got.extend(drain(&mut fast).0);
+        }
+        let third = fanout.poll_next();
+        assert!(
+            third.is_pending(),
+            "item 2: the slow receiver's buffer of 2 is full, so the stream cannot deliver it \
+             and must return Pending (the slowest consumer sets the pace). Got {third:?}: was \
+             the item dropped or sent to some receivers only?"
+        );
+        fast_got.extend(drain(&mut fast).0);
+        assert!(
+            !fanout.is_woken(),
+            "the stream returned Pending and woke itself at once, though the slow receiver is \
+             still full: a busy loop that polls again and again until it makes room. Wait for \
+             the channel to wake you instead."
+        );
+
+        assert_eq!(
+            slow.try_recv().ok(),
+            Some(0),
+            "the slow receiver's first item"
+        );
+        assert!(
+            fanout.is_woken(),
+            "the full receiver took an item, making room, but the stream's task was not \
+             woken: a lost wake-up, so the fan-out would stall forever. `try_send` reports \
+             Full and registers nothing; ask for room with `PollSender::poll_reserve(cx)`, \
+             which stores `cx`'s waker with the channel."
+        );
         assert_eq!(
             fanout.poll_next(),
             Poll::Ready(Some(())),
-            "item {item}: both receivers have room (buffers of 2), so it should be \
-             delivered at once"
+            "woken because the slow receiver made room: item 2 should now reach it"
         );
         fast_got.extend(drain(&mut fast).0);
-    }
-    let third = fanout.poll_next();
-    assert!(
-        third.is_pending(),
-        "item 2: the slow receiver's buffer of 2 is full, so the stream cannot deliver it \
-         and must return Pending (the slowest consumer sets the pace). Got {third:?}: was \
-         the item dropped or sent to some receivers only?"
-    );
-    fast_got.extend(drain(&mut fast).0);
-    assert!(
-        !fanout.is_woken(),
-        "the stream returned Pending and woke itself at once, though the slow receiver is \
-         still full: a busy loop that polls again and again until it makes room. Wait for \
-         the channel to wake you instead."
-    );
-
-    assert_eq!(
-        slow.try_recv().ok(),
-        Some(0),
-        "the slow receiver's first item"
-    );
-    assert!(
-        fanout.is_woken(),
-        "the full receiver took an item, making room, but the stream's task was not \
-         woken: a lost wake-up, so the fan-out would stall forever. `try_send` reports \
-         Full and registers nothing; ask for room with `PollSender::poll_reserve(cx)`, \
-         which stores `cx`'s waker with the channel."
-    );
-    assert_eq!(
-        fanout.poll_next(),
-        Poll::Ready(Some(())),
-        "woken because the slow receiver made room: item 2 should now reach it"
-    );
-    fast_got.extend(drain(&mut fast).0);
-    assert_eq!(
-        fast_got,
-        [0, 1, 2],
-        "the fast receiver should have items 0, 1 and 2, each exactly once. An item that \
-         reached some receivers before the stream returned Pending must not be sent to them \
-         again when it resumes."
-    );
-    assert_eq!(drain(&mut slow).0, [1, 2], "the slow receiver's next items");
+        assert_eq!(
+            fast_got,
+            [0, 1, 2],
+            "the fast receiver should have items 0, 1 and 2, each exactly once. An item that \
+             reached some receivers before the stream returned Pending must not be sent to them \
+             again when it resumes."
+        );
+        assert_eq!(drain(&mut slow).0, [1, 2], "the slow receiver's next items");
+    });
 }
 
 #[test]
 fn an_item_delivered_before_a_pending_is_not_sent_again() {
-    // Three receivers; the middle one is slow. Whatever order the stream
-    // serves them in, nobody may get an item twice.
-    let (fanout, mut receivers) = FanoutStream::new(stream::iter(0..20), 3, 1);
-    let mut fanout = task::spawn(fanout);
-    let mut got: Vec<Vec<u32>> = vec![Vec::new(); 3];
-    let mut slow_reads = 0;
-    for _ in 0..200 {
-        match fanout.poll_next() {
-            Poll::Ready(Some(())) => {}
-            Poll::Ready(None) => break,
-            Poll::Pending => {
-                // Fast receivers read everything; the slow one reads one item.
-                for k in [0, 2] {
-                    got[k].extend(drain(&mut receivers[k]).0);
-                }
-                if !fanout.is_woken()
-                    && let Ok(item) = receivers[1].try_recv()
-                {
-                    got[1].push(item);
-                    slow_reads += 1;
+    by_hand(|| {
+        // Three receivers; the middle one is slow. Whatever order the stream
+        // serves them in, nobody may get an item twice.
+        let (fanout, mut receivers) = FanoutStream::new(stream::iter(0..20), 3, 1);
+        let mut fanout = task::spawn(fanout);
+        let mut got: Vec<Vec<u32>> = vec![Vec::new(); 3];
+        let mut slow_reads = 0;
+        for _ in 0..200 {
+            match fanout.poll_next() {
+                Poll::Ready(Some(())) => {}
+                Poll::Ready(None) => break,
+                Poll::Pending => {
+                    // Fast receivers read everything; the slow one reads one item.
+                    for k in [0, 2] {
+                        got[k].extend(drain(&mut receivers[k]).0);
+                    }
+                    if !fanout.is_woken()
+                        && let Ok(item) = receivers[1].try_recv()
+                    {
+                        got[1].push(item);
+                        slow_reads += 1;
+                    }
                 }
             }
         }
-    }
-    for (k, rx) in receivers.iter_mut().enumerate() {
-        got[k].extend(drain(rx).0);
-    }
-    assert!(
-        slow_reads > 0,
-        "the slow receiver should have held the stream back"
-    );
-    for (k, got) in got.iter().enumerate() {
+        for (k, rx) in receivers.iter_mut().enumerate() {
+            got[k].extend(drain(rx).0);
+        }
         assert!(
-            got.iter().copied().eq(0..20),
-            "receiver {k} got {got:?}; expected 0..20, each exactly once, in order. When a \
-             full receiver makes the stream return Pending, remember which receivers already \
-             have the current item, and on the next poll continue with the others."
+            slow_reads > 0,
+            "the slow receiver should have held the stream back"
         );
-    }
+        for (k, got) in got.iter().enumerate() {
+            assert!(
+                got.iter().copied().eq(0..20),
+                "receiver {k} got {got:?}; expected 0..20, each exactly once, in order. When a \
+                 full receiver makes the stream return Pending, remember which receivers already \
+                 have the current item, and on the next poll continue with the others."
+            );
+        }
+    });
 }
 
 #[test]
 fn a_dropped_receiver_never_stalls_the_others() {
-    // Dropped before the start.
-    let (fanout, mut receivers) = FanoutStream::new(stream::iter(0..30), 3, 1);
-    drop(receivers.remove(1));
-    let mut fanout = task::spawn(fanout);
-    let mut got = [Vec::new(), Vec::new()];
-    for _ in 0..200 {
-        match fanout.poll_next() {
-            Poll::Ready(Some(())) => {}
-            Poll::Ready(None) => break,
-            Poll::Pending => {
-                for (k, rx) in receivers.iter_mut().enumerate() {
-                    got[k].extend(drain(rx).0);
+    by_hand(|| {
+        // Dropped before the start.
+        let (fanout, mut receivers) = FanoutStream::new(stream::iter(0..30), 3, 1);
+        drop(receivers.remove(1));
+        let mut fanout = task::spawn(fanout);
+        let mut got = [Vec::new(), Vec::new()];
+        for _ in 0..200 {
+            match fanout.poll_next() {
+                Poll::Ready(Some(())) => {}
+                Poll::Ready(None) => break,
+                Poll::Pending => {
+                    for (k, rx) in receivers.iter_mut().enumerate() {
+                        got[k].extend(drain(rx).0);
+                    }
+                    assert!(
+                        fanout.is_woken(),
+                        "receiver 1 was dropped and the others read everything they had, yet the \
+                         stream stayed Pending and was not woken. Either it waits for the dropped \
+                         receiver (a dropped receiver is gone for good: when sending to it fails, \
+                         skip it from then on), or a full live receiver's wake-up was lost (after \
+                         `try_send` says Full, nothing will wake the task; `poll_reserve(cx)` \
+                         registers the waker with the channel)."
+                    );
                 }
-                assert!(
-                    fanout.is_woken(),
-                    "receiver 1 was dropped and the others read everything they had, yet the \
-                     stream stayed Pending and was not woken. Either it waits for the dropped \
-                     receiver (a dropped receiver is gone for good: when sending to it fails, \
-                     skip it from then on), or a full live receiver's wake-up was lost (after \
-                     `try_send` says Full, nothing will wake the task; `poll_reserve(cx)` \
-                     registers the waker with the channel)."
-                );
             }
         }
-    }
-    for (k, rx) in receivers.iter_mut().enumerate() {
-        got[k].extend(drain(rx).0);
-        assert!(
-            got[k].iter().copied().eq(0..30),
-            "a live receiver got {:?}; with one receiver dropped, the others must still get \
-             every item (0..30) in order",
-            got[k]
-        );
-    }
+        for (k, rx) in receivers.iter_mut().enumerate() {
+            got[k].extend(drain(rx).0);
+            assert!(
+                got[k].iter().copied().eq(0..30),
+                "a live receiver got {:?}; with one receiver dropped, the others must still get \
+                 every item (0..30) in order",
+                got[k]
+            );
+        }
 
-    // Dropped while the stream waits for it to make room.
-    let (fanout, mut receivers) = FanoutStream::new(stream::iter(0..30), 2, 1);
-    let mut fanout = task::spawn(fanout);
-    let full = receivers.pop().unwrap();
-    let mut live = receivers.pop().unwrap();
-    assert_eq!(fanout.poll_next(), Poll::Ready(Some(())));
-    let _ = drain(&mut live);
-    assert!(
-        fanout.poll_next().is_pending(),
-        "receiver 1 is full (buffer of 1): Pending"
-    );
-    drop(full);
-    assert!(
-        fanout.is_woken(),
-        "the stream was waiting for receiver 1 to make room, and receiver 1 was dropped: \
-         the channel wakes whoever waits on it when it closes, but the stream's task was \
-         not woken, so it would wait forever"
-    );
-    let mut live_got = vec![0];
-    for _ in 0..100 {
-        match fanout.poll_next() {
-            Poll::Ready(Some(())) => live_got.extend(drain(&mut live).0),
-            Poll::Ready(None) => break,
-            Poll::Pending => {
-                live_got.extend(drain(&mut live).0);
-                assert!(
-                    fanout.is_woken(),
-                    "Pending with the dropped receiver skipped and the live one drained: \
-                     nothing will wake the stream"
-                );
+        // Dropped while the stream waits for it to make room.
+        let (fanout, mut receivers) = FanoutStream::new(stream::iter(0..30), 2, 1);
+        let mut fanout = task::spawn(fanout);
+        let full = receivers.pop().unwrap();
+        let mut live = receivers.pop().unwrap();
+        assert_eq!(fanout.poll_next(), Poll::Ready(Some(())));
+        let _ = drain(&mut live);
+        assert!(
+            fanout.poll_next().is_pending(),
+            "receiver 1 is full (buffer of 1): Pending"
+        );
+        drop(full);
+        assert!(
+            fanout.is_woken(),
+            "the stream was waiting for receiver 1 to make room, and receiver 1 was dropped: \
+             the channel wakes whoever waits on it when it closes, but the stream's task was \
+             not woken, so it would wait forever"
+        );
+        let mut live_got = vec![0];
+        for _ in 0..100 {
+            match fanout.poll_next() {
+                Poll::Ready(Some(())) => live_got.extend(drain(&mut live).0),
+                Poll::Ready(None) => break,
+                Poll::Pending => {
+                    live_got.extend(drain(&mut live).0);
+                    assert!(
+                        fanout.is_woken(),
+                        "Pending with the dropped receiver skipped and the live one drained: \
+                         nothing will wake the stream"
+                    );
+                }
             }
         }
-    }
-    live_got.extend(drain(&mut live).0);
-    assert!(
-        live_got.iter().copied().eq(0..30),
-        "after receiver 1 was dropped mid-stream, receiver 0 should still get every item \
-         (0..30) in order; got {live_got:?}"
-    );
+        live_got.extend(drain(&mut live).0);
+        assert!(
+            live_got.iter().copied().eq(0..30),
+            "after receiver 1 was dropped mid-stream, receiver 0 should still get every item \
+             (0..30) in order; got {live_got:?}"
+        );
+    });
 }
 
 #[test]
 fn when_the_source_ends_every_receiver_sees_the_end() {
-    let (fanout, mut receivers) = FanoutStream::new(stream::iter(0..3), 3, 4);
-    let mut fanout = task::spawn(fanout);
-    for item in 0..3 {
+    by_hand(|| {
+        let (fanout, mut receivers) = FanoutStream::new(stream::iter(0..3), 3, 4);
+        let mut fanout = task::spawn(fanout);
+        for item in 0..3 {
+            assert_eq!(
+                fanout.poll_next(),
+                Poll::Ready(Some(())),
+                "item {item} of 3, with room everywhere"
+            );
+        }
         assert_eq!(
             fanout.poll_next(),
-            Poll::Ready(Some(())),
-            "item {item} of 3, with room everywhere"
+            Poll::Ready(None),
+            "the source has ended: the fan-out should end too (None)"
         );
-    }
-    assert_eq!(
-        fanout.poll_next(),
-        Poll::Ready(None),
-        "the source has ended: the fan-out should end too (None)"
-    );
-    // The FanoutStream still exists here.
-    for (k, rx) in receivers.iter_mut().enumerate() {
-        let (items, ended) = drain(rx);
-        assert_eq!(items, [0, 1, 2], "receiver {k}'s items");
-        assert!(
-            ended,
-            "the source ended and the stream returned None, but receiver {k} cannot see the \
-             end: its channel is still open because the FanoutStream still holds its sender. \
-             Drop the senders when the source ends (for example `self.sinks.clear()`), not \
-             only when the FanoutStream itself is dropped."
+        // The FanoutStream still exists here.
+        for (k, rx) in receivers.iter_mut().enumerate() {
+            let (items, ended) = drain(rx);
+            assert_eq!(items, [0, 1, 2], "receiver {k}'s items");
+            assert!(
+                ended,
+                "the source ended and the stream returned None, but receiver {k} cannot see the \
+                 end: its channel is still open because the FanoutStream still holds its sender. \
+                 Drop the senders when the source ends (for example `self.sinks.clear()`), not \
+                 only when the FanoutStream itself is dropped."
+            );
+        }
+        assert_eq!(
+            fanout.poll_next(),
+            Poll::Ready(None),
+            "after the end, the stream stays ended"
         );
-    }
-    assert_eq!(
-        fanout.poll_next(),
-        Poll::Ready(None),
-        "after the end, the stream stays ended"
-    );
+    });
 }
 
 #[test]
 fn with_every_receiver_gone_it_ends_without_pulling_more_items() {
-    let (source, pulls) = counted_source(100);
-    let (fanout, receivers) = FanoutStream::new(source, 2, 1);
-    let mut fanout = task::spawn(fanout);
-    drop(receivers);
-    assert_eq!(
-        fanout.poll_next(),
-        Poll::Ready(None),
-        "every receiver was dropped before the first poll: nobody can get an item, so the \
-         stream should end (None)"
-    );
-    assert_eq!(
-        pulls.load(Ordering::SeqCst),
-        0,
-        "with every receiver gone, the stream pulled an item from the source anyway; it \
-         would be thrown away. Check for live receivers before you pull (a sender's \
-         `is_closed()` says whether its receiver is gone)."
-    );
+    by_hand(|| {
+        let (source, pulls) = counted_source(100);
+        let (fanout, receivers) = FanoutStream::new(source, 2, 1);
+        let mut fanout = task::spawn(fanout);
+        drop(receivers);
+        assert_eq!(
+            fanout.poll_next(),
+            Poll::Ready(None),
+            "every receiver was dropped before the first poll: nobody can get an item, so the \
+             stream should end (None)"
+        );
+        assert_eq!(
+            pulls.load(Ordering::SeqCst),
+            0,
+            "with every receiver gone, the stream pulled an item from the source anyway; it \
+             would be thrown away. Check for live receivers before you pull (a sender's \
+             `is_closed()` says whether its receiver is gone)."
+        );
 
-    let (source, pulls) = counted_source(100);
-    let (fanout, receivers) = FanoutStream::new(source, 2, 1);
-    let mut fanout = task::spawn(fanout);
-    assert_eq!(fanout.poll_next(), Poll::Ready(Some(())));
-    drop(receivers);
-    let pulled_before = pulls.load(Ordering::SeqCst);
-    let after = fanout.poll_next();
-    assert!(
-        after == Poll::Ready(None) || after == Poll::Ready(Some(())),
-        "both receivers were dropped: the stream should end, got {after:?}"
-    );
-    if after == Poll::Ready(Some(())) {
-        // An item fetched early was "delivered" to nobody; now it must end.
-        assert_eq!(fanout.poll_next(), Poll::Ready(None), "then it should end");
-    }
-    assert!(
-        pulls.load(Ordering::SeqCst) <= pulled_before.max(2),
-        "after every receiver was dropped, the stream went on pulling from the source \
-         ({} items pulled in all). Stop pulling once nobody is left to deliver to.",
-        pulls.load(Ordering::SeqCst)
-    );
-    assert_eq!(fanout.poll_next(), Poll::Ready(None), "and stay ended");
+        let (source, pulls) = counted_source(100);
+        let (fanout, receivers) = FanoutStream::new(source, 2, 1);
+        let mut fanout = task::spawn(fanout);
+        assert_eq!(fanout.poll_next(), Poll::Ready(Some(())));
+        drop(receivers);
+        let pulled_before = pulls.load(Ordering::SeqCst);
+        let after = fanout.poll_next();
+        assert!(
+            after == Poll::Ready(None) || after == Poll::Ready(Some(())),
+            "both receivers were dropped: the stream should end, got {after:?}"
+        );
+        if after == Poll::Ready(Some(())) {
+            // An item fetched early was "delivered" to nobody; now it must end.
+            assert_eq!(fanout.poll_next(), Poll::Ready(None), "then it should end");
+        }
+        assert!(
+            pulls.load(Ordering::SeqCst) <= pulled_before.max(2),
+            "after every receiver was dropped, the stream went on pulling from the source \
+             ({} items pulled in all). Stop pulling once nobody is left to deliver to.",
+            pulls.load(Ordering::SeqCst)
+        );
+        assert_eq!(fanout.poll_next(), Poll::Ready(None), "and stay ended");
+    });
 }
 
 #[test]

@@ -1,8 +1,9 @@
 //! Hidden suite for `fix_backoff`: a reconnect loop with exponential backoff.
 //!
-//! Contract: `reconnect(connect, backoff)` calls `connect` at once; after the
-//! n-th failure it yields `Err`, waits `backoff.delay(n)`, and tries again;
-//! after a success it yields `Ok` and ends. (`Backoff::delay` is given.)
+//! Contract: `reconnect(connect, backoff)` calls `connect` at its first poll
+//! (not when the stream is made); after the n-th failure it yields that `Err`
+//! at once, then waits `backoff.delay(n)`, and tries again; after a success
+//! it yields `Ok` and ends. (`Backoff::delay` is given.)
 //!
 //! Every test here fails on the bug in the stub: each one measures the wait.
 //! All of them run on tokio's paused clock, in virtual milliseconds.
@@ -62,13 +63,29 @@ fn flaky_server(
     (connect, attempts)
 }
 
+/// What the stream yielded, each with when (ms since the start).
+type Timeline = Vec<(u64, Result<&'static str, u32>)>;
+
 /// Runs `reconnect` against a server that fails `failures` times and returns
 /// what it yielded and when each attempt was made.
 fn attempts(failures: u32, backoff: Backoff) -> (Vec<Result<&'static str, u32>>, Vec<u64>) {
+    let (timeline, attempts) = timeline(failures, backoff);
+    let yielded = timeline.into_iter().map(|(_, item)| item).collect();
+    (yielded, attempts)
+}
+
+/// Runs `reconnect` against a server that fails `failures` times and returns
+/// what it yielded, and when, and when each attempt was made.
+fn timeline(failures: u32, backoff: Backoff) -> (Timeline, Vec<u64>) {
     support::paused("the reconnect stream never finished", move || async move {
-        let (connect, attempts) = flaky_server(failures, Instant::now());
+        let start = Instant::now();
+        let (connect, attempts) = flaky_server(failures, start);
         let real_start = std::time::Instant::now();
-        let yielded: Vec<_> = reconnect(connect, backoff).take(50).collect().await;
+        let yielded: Timeline = reconnect(connect, backoff)
+            .take(50)
+            .map(|item| ((Instant::now() - start).as_millis() as u64, item))
+            .collect()
+            .await;
         let attempts = attempts.lock().unwrap().clone();
         let real = real_start.elapsed();
         assert!(
@@ -123,6 +140,71 @@ fn the_wait_is_capped_at_max() {
 }
 
 #[test]
+fn yields_each_error_at_once_then_waits() {
+    let backoff = Backoff {
+        base: ms(50),
+        max: ms(10_000),
+    };
+    let (timeline, attempts) = timeline(3, backoff);
+    assert_eq!(
+        attempts,
+        [0, 50, 150, 350],
+        "with a backoff of 50 ms doubling each time, three failures and a connection: \
+         attempts at 0, 50, 150 and 350 ms. {NOT_WAITED}"
+    );
+    assert_eq!(
+        timeline,
+        [
+            (0, Err(1)),
+            (50, Err(2)),
+            (150, Err(3)),
+            (350, Ok("connected"))
+        ],
+        "three failures and a connection, backoff 50 ms doubling (pairs of virtual ms and \
+         what was yielded; the attempts were made at the right times). Each failure is \
+         yielded at once, when its attempt fails, and only then does the stream wait \
+         before the next attempt: yield the `Err` first, then `sleep(..).await`. Waiting \
+         first reports every failure a whole delay late."
+    );
+}
+
+#[test]
+fn connects_at_the_first_poll_not_when_the_stream_is_made() {
+    let (timeline, attempts) = support::paused("the reconnect stream never finished", || async {
+        let start = Instant::now();
+        let (connect, attempts) = flaky_server(1, start);
+        let backoff = Backoff {
+            base: ms(50),
+            max: ms(1_000),
+        };
+        let retries = reconnect(connect, backoff);
+        // Made at 0 ms, first polled at 30 ms.
+        tokio::time::advance(ms(30)).await;
+        let timeline: Timeline = retries
+            .map(|item| ((Instant::now() - start).as_millis() as u64, item))
+            .collect()
+            .await;
+        let attempts = attempts.lock().unwrap().clone();
+        (timeline, attempts)
+    });
+    assert_eq!(
+        attempts.first(),
+        Some(&30),
+        "the stream was made at 0 ms and first polled at 30 ms, yet its first attempt was \
+         made at {:?} ms (all attempts: {attempts:?}). `reconnect` only makes the stream; \
+         the first attempt belongs in it, made at its first poll (whoever made it may poll \
+         it later, or never). Call `connect` inside `stream!`, not before it.",
+        attempts.first()
+    );
+    assert_eq!(
+        timeline,
+        [(30, Err(1)), (80, Ok("connected"))],
+        "first polled at 30 ms, one failure, then a connection 50 ms later (pairs of \
+         virtual ms and what was yielded; attempts at {attempts:?} ms). {NOT_WAITED}"
+    );
+}
+
+#[test]
 fn does_not_retry_before_the_delay_is_over() {
     support::paused("the reconnect stream never finished", || async {
         let (connect, attempts) = flaky_server(3, Instant::now());
@@ -134,7 +216,8 @@ fn does_not_retry_before_the_delay_is_over() {
         assert_eq!(
             retries.poll_next(),
             Poll::Ready(Some(Err(1))),
-            "the first attempt fails at once"
+            "the first attempt fails at once, and its Err is yielded at once (the wait comes \
+             after it, before the next attempt)"
         );
         let real_start = std::time::Instant::now();
         let second = retries.poll_next();

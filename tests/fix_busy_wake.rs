@@ -69,6 +69,52 @@ fn waits_for_the_period_without_waking_itself() {
 }
 
 #[test]
+fn counts_the_first_period_from_new_not_from_the_first_poll() {
+    const FROM_NEW: &str = "The first period is counted from `new`, not from the first \
+        poll: a consumer may start polling late, and the silence began when the heartbeat \
+        was made. Start the timer in `new` (a `Sleep` made there is due `period` after \
+        `new`, however late it is first polled).";
+    support::paused(SPIN, || async {
+        let (_tx, rx) = mpsc::channel::<u32>(4);
+        let mut heartbeat = task::spawn(Heartbeat::new(ReceiverStream::new(rx), ms(100)));
+        // The consumer polls for the first time 60 ms after `new`.
+        tokio::time::advance(ms(60)).await;
+        assert!(
+            heartbeat.poll_next().is_pending(),
+            "first polled 60 ms after `new`, with a period of 100 ms: Pending"
+        );
+        assert!(!heartbeat.is_woken(), "the heartbeat {BUSY}");
+        tokio::time::advance(ms(39)).await;
+        assert!(
+            !heartbeat.is_woken(),
+            "the task was woken 99 ms after `new`; the first Idle is due at 100 ms"
+        );
+        tokio::time::advance(ms(1)).await;
+        assert!(
+            heartbeat.is_woken(),
+            "100 ms after `new` (40 ms after the first poll), the heartbeat's task was not \
+             woken. {FROM_NEW}"
+        );
+        assert_eq!(
+            heartbeat.poll_next(),
+            Poll::Ready(Some(Beat::Idle)),
+            "100 ms after `new`: Idle. {FROM_NEW}"
+        );
+
+        // First polled when the first period is already over: Idle at once.
+        let (_tx, rx) = mpsc::channel::<u32>(4);
+        let mut heartbeat = task::spawn(Heartbeat::new(ReceiverStream::new(rx), ms(100)));
+        tokio::time::advance(ms(130)).await;
+        assert_eq!(
+            heartbeat.poll_next(),
+            Poll::Ready(Some(Beat::Idle)),
+            "first polled 130 ms after `new`, with a period of 100 ms: a whole period has \
+             passed without an item, so the first poll should say Idle at once. {FROM_NEW}"
+        );
+    });
+}
+
+#[test]
 fn an_item_wakes_it_while_it_waits() {
     support::paused(SPIN, || async {
         let (tx, rx) = mpsc::channel(4);

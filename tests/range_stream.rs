@@ -3,7 +3,8 @@
 //! Contract: `RangeStream::new(start, end)` yields `start..end`; it is empty if
 //! `start >= end`; `size_hint` is exact before, during and after, for every range
 //! including `i32::MIN..i32::MAX`; it keeps returning `None` after the end; no
-//! overflow or panic near `i32::MAX` or `i32::MIN`.
+//! overflow or panic near `i32::MAX` or `i32::MIN`. Every call into the
+//! learner's code runs under the watchdog.
 
 // The code under test, compiled into this suite: your `exercises/src/range_stream.rs`,
 // or the reference solution with `cargo test --features solutions`.
@@ -24,6 +25,19 @@ use std::task::Poll;
 use futures::{Stream, StreamExt};
 use range_stream::RangeStream;
 use tokio_test::task;
+
+/// Runs a test that polls by hand under the watchdog: a `poll_next` or
+/// `size_hint` that loops instead of returning fails the test instead of
+/// hanging it.
+fn by_hand(body: impl FnOnce() + Send + 'static) {
+    support::watchdog(
+        "a call to RangeStream's `poll_next` or `size_hint` never returned. Each must \
+         return at once: `poll_next` hands out one number (or None) per call, and \
+         `size_hint` works the count out from `next` and `end` instead of stepping \
+         through the range.",
+        body,
+    );
+}
 
 /// Polls `RangeStream::new(start, end)` to the end and returns its items,
 /// failing with a message if it is ever `Pending`, panics, or never ends.
@@ -72,152 +86,167 @@ fn poll_once(stream: &mut task::Spawn<RangeStream>, what: &str) -> Poll<Option<i
 
 #[test]
 fn yields_every_number_from_start_up_to_but_not_including_end() {
-    for (start, end) in [(0, 3), (-2, 2), (5, 6), (-10, -7)] {
-        let expected: Vec<i32> = (start..end).collect();
-        assert_eq!(
-            items(start, end),
-            expected,
-            "RangeStream::new({start}, {end}) should yield exactly what the range \
-             {start}..{end} does: start included, end excluded. Off by one at either end?"
-        );
-    }
+    by_hand(|| {
+        for (start, end) in [(0, 3), (-2, 2), (5, 6), (-10, -7)] {
+            let expected: Vec<i32> = (start..end).collect();
+            assert_eq!(
+                items(start, end),
+                expected,
+                "RangeStream::new({start}, {end}) should yield exactly what the range \
+                 {start}..{end} does: start included, end excluded. Off by one at either end?"
+            );
+        }
+    });
 }
 
 #[test]
 fn is_empty_when_start_is_not_below_end() {
-    for (start, end) in [
-        (0, 0),
-        (5, 5),
-        (3, 1),
-        (i32::MAX, i32::MIN),
-        (i32::MAX, i32::MAX),
-    ] {
-        assert_eq!(
-            items(start, end),
-            Vec::<i32>::new(),
-            "RangeStream::new({start}, {end}) should be empty, like the range {start}..{end}: \
-             its first poll should be Ready(None)."
-        );
-    }
+    by_hand(|| {
+        for (start, end) in [
+            (0, 0),
+            (5, 5),
+            (3, 1),
+            (i32::MAX, i32::MIN),
+            (i32::MAX, i32::MAX),
+        ] {
+            assert_eq!(
+                items(start, end),
+                Vec::<i32>::new(),
+                "RangeStream::new({start}, {end}) should be empty, like the range {start}..{end}: \
+                 its first poll should be Ready(None)."
+            );
+        }
+    });
 }
 
 #[test]
 fn keeps_returning_none_after_the_end() {
-    for (start, end) in [(0, 2), (4, 4), (7, 3)] {
-        let mut stream = task::spawn(RangeStream::new(start, end));
-        let mut yielded = 0;
-        while let Poll::Ready(Some(_)) = poll_once(&mut stream, "before the end") {
-            yielded += 1;
-            assert!(yielded <= 2, "RangeStream::new({start}, {end}) did not end");
+    by_hand(|| {
+        for (start, end) in [(0, 2), (4, 4), (7, 3)] {
+            let mut stream = task::spawn(RangeStream::new(start, end));
+            let mut yielded = 0;
+            while let Poll::Ready(Some(_)) = poll_once(&mut stream, "before the end") {
+                yielded += 1;
+                assert!(yielded <= 2, "RangeStream::new({start}, {end}) did not end");
+            }
+            for extra in 1..=3 {
+                assert_eq!(
+                    poll_once(&mut stream, "after it had already returned None"),
+                    Poll::Ready(None),
+                    "RangeStream::new({start}, {end}) returned something other than None when \
+                     polled {extra} time(s) after it had ended. Once a stream in this workbook has \
+                     returned None it keeps returning None (it is fused), so a consumer that polls \
+                     once more is safe."
+                );
+            }
         }
-        for extra in 1..=3 {
-            assert_eq!(
-                poll_once(&mut stream, "after it had already returned None"),
-                Poll::Ready(None),
-                "RangeStream::new({start}, {end}) returned something other than None when \
-                 polled {extra} time(s) after it had ended. Once a stream in this workbook has \
-                 returned None it keeps returning None (it is fused), so a consumer that polls \
-                 once more is safe."
-            );
-        }
-    }
+    });
 }
 
 #[test]
 fn size_hint_is_exact_before_during_and_after() {
-    for (start, end) in [(0, 4), (-3, 2), (6, 6), (9, 2)] {
-        let expected_len = (start..end).len();
-        let mut stream = task::spawn(RangeStream::new(start, end));
-        for left in (0..=expected_len).rev() {
-            let when = if left == expected_len {
-                "before the first poll".to_string()
-            } else {
-                format!("after {} item(s)", expected_len - left)
-            };
+    by_hand(|| {
+        for (start, end) in [(0, 4), (-3, 2), (6, 6), (9, 2)] {
+            let expected_len = (start..end).len();
+            let mut stream = task::spawn(RangeStream::new(start, end));
+            for left in (0..=expected_len).rev() {
+                let when = if left == expected_len {
+                    "before the first poll".to_string()
+                } else {
+                    format!("after {} item(s)", expected_len - left)
+                };
+                assert_eq!(
+                    stream.size_hint(),
+                    (left, Some(left)),
+                    "RangeStream::new({start}, {end}).size_hint() {when} should be \
+                     ({left}, Some({left})): exactly {left} item(s) are left, and an exact \
+                     hint lets a consumer reserve room up front."
+                );
+                let _ = poll_once(&mut stream, "inside the range");
+            }
             assert_eq!(
                 stream.size_hint(),
-                (left, Some(left)),
-                "RangeStream::new({start}, {end}).size_hint() {when} should be \
-                 ({left}, Some({left})): exactly {left} item(s) are left, and an exact \
-                 hint lets a consumer reserve room up front."
+                (0, Some(0)),
+                "RangeStream::new({start}, {end}).size_hint() after the end should be \
+                 (0, Some(0))"
             );
-            let _ = poll_once(&mut stream, "inside the range");
         }
-        assert_eq!(
-            stream.size_hint(),
-            (0, Some(0)),
-            "RangeStream::new({start}, {end}).size_hint() after the end should be \
-             (0, Some(0))"
-        );
-    }
+    });
 }
 
 #[test]
 fn size_hint_is_exact_for_the_widest_range() {
-    let widest = RangeStream::new(i32::MIN, i32::MAX);
-    let len = (i32::MIN..i32::MAX).len(); // 4_294_967_295: more than i32::MAX
-    let hint =
-        panic::catch_unwind(AssertUnwindSafe(|| widest.size_hint())).unwrap_or_else(|payload| {
-            if support::panic_message(&*payload).starts_with("not yet implemented") {
-                panic::resume_unwind(payload);
-            }
-            panic!(
-                "RangeStream::new(i32::MIN, i32::MAX).size_hint() panicked: `end - start` does \
-             not fit in an i32 here. Compute the distance as an unsigned or wider number \
-             (`i32::abs_diff`, or go through i64)."
-            )
-        });
-    assert_eq!(
-        hint,
-        (len, Some(len)),
-        "RangeStream::new(i32::MIN, i32::MAX).size_hint() should be ({len}, Some({len})): \
-         the distance from i32::MIN to i32::MAX does not fit in an i32."
-    );
+    by_hand(|| {
+        let widest = RangeStream::new(i32::MIN, i32::MAX);
+        let len = (i32::MIN..i32::MAX).len(); // 4_294_967_295: more than i32::MAX
+        let hint = panic::catch_unwind(AssertUnwindSafe(|| widest.size_hint())).unwrap_or_else(
+            |payload| {
+                if support::panic_message(&*payload).starts_with("not yet implemented") {
+                    panic::resume_unwind(payload);
+                }
+                panic!(
+                    "RangeStream::new(i32::MIN, i32::MAX).size_hint() panicked: `end - start` does \
+                 not fit in an i32 here. Compute the distance as an unsigned or wider number \
+                 (`i32::abs_diff`, or go through i64)."
+                )
+            },
+        );
+        assert_eq!(
+            hint,
+            (len, Some(len)),
+            "RangeStream::new(i32::MIN, i32::MAX).size_hint() should be ({len}, Some({len})): \
+             the distance from i32::MIN to i32::MAX does not fit in an i32."
+        );
+    });
 }
 
 #[test]
 fn does_not_overflow_at_the_top_of_i32() {
-    let start = i32::MAX - 3;
-    let mut stream = task::spawn(RangeStream::new(start, i32::MAX));
-    let mut items = Vec::new();
-    for _ in 0..3 {
-        match poll_once(&mut stream, "near i32::MAX") {
-            Poll::Ready(Some(item)) => items.push(item),
-            other => panic!(
-                "RangeStream::new(i32::MAX - 3, i32::MAX) gave {other:?} after {items:?}; \
-                 expected three items"
-            ),
+    by_hand(|| {
+        let start = i32::MAX - 3;
+        let mut stream = task::spawn(RangeStream::new(start, i32::MAX));
+        let mut items = Vec::new();
+        for _ in 0..3 {
+            match poll_once(&mut stream, "near i32::MAX") {
+                Poll::Ready(Some(item)) => items.push(item),
+                other => panic!(
+                    "RangeStream::new(i32::MAX - 3, i32::MAX) gave {other:?} after {items:?}; \
+                     expected three items"
+                ),
+            }
         }
-    }
-    assert_eq!(items, [i32::MAX - 3, i32::MAX - 2, i32::MAX - 1]);
-    for _ in 0..3 {
-        assert_eq!(
-            poll_once(&mut stream, "at the end, i32::MAX"),
-            Poll::Ready(None),
-            "RangeStream::new(i32::MAX - 3, i32::MAX) should end after i32::MAX - 1, and \
-             stay ended"
-        );
-    }
+        assert_eq!(items, [i32::MAX - 3, i32::MAX - 2, i32::MAX - 1]);
+        for _ in 0..3 {
+            assert_eq!(
+                poll_once(&mut stream, "at the end, i32::MAX"),
+                Poll::Ready(None),
+                "RangeStream::new(i32::MAX - 3, i32::MAX) should end after i32::MAX - 1, and \
+                 stay ended"
+            );
+        }
+    });
 }
 
 #[test]
 fn does_not_overflow_at_the_bottom_of_i32() {
-    assert_eq!(
-        items(i32::MIN, i32::MIN + 3),
-        [i32::MIN, i32::MIN + 1, i32::MIN + 2],
-        "RangeStream::new(i32::MIN, i32::MIN + 3) should yield the three lowest i32s"
-    );
-    let mut stream = task::spawn(RangeStream::new(i32::MIN, i32::MIN + 1));
-    assert_eq!(
-        stream.size_hint(),
-        (1, Some(1)),
-        "size_hint of RangeStream::new(i32::MIN, i32::MIN + 1)"
-    );
-    assert_eq!(
-        poll_once(&mut stream, "at i32::MIN"),
-        Poll::Ready(Some(i32::MIN))
-    );
-    assert_eq!(poll_once(&mut stream, "after i32::MIN"), Poll::Ready(None));
+    by_hand(|| {
+        assert_eq!(
+            items(i32::MIN, i32::MIN + 3),
+            [i32::MIN, i32::MIN + 1, i32::MIN + 2],
+            "RangeStream::new(i32::MIN, i32::MIN + 3) should yield the three lowest i32s"
+        );
+        let mut stream = task::spawn(RangeStream::new(i32::MIN, i32::MIN + 1));
+        assert_eq!(
+            stream.size_hint(),
+            (1, Some(1)),
+            "size_hint of RangeStream::new(i32::MIN, i32::MIN + 1)"
+        );
+        assert_eq!(
+            poll_once(&mut stream, "at i32::MIN"),
+            Poll::Ready(Some(i32::MIN))
+        );
+        assert_eq!(poll_once(&mut stream, "after i32::MIN"), Poll::Ready(None));
+    });
 }
 
 #[test]

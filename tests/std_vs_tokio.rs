@@ -2,7 +2,8 @@
 //! and a bridge from a std channel to a tokio one.
 //!
 //! Contract: `fan_in_threads(producers, capacity)` runs each producer on a
-//! thread, `fan_in_tasks` as a tokio task; both send every item, each
+//! thread of its own, `fan_in_tasks` as a tokio task of its own, all at once,
+//! and returns at once (never waiting for a producer); both send every item, each
 //! producer's in order, into one bounded channel of `capacity` (std
 //! `sync_channel` / tokio `mpsc`) and return its receiver, which ends when
 //! every producer is done; a consumer that does not receive holds the
@@ -12,8 +13,9 @@
 //! receiver, which ends when the std channel ends; it never blocks a runtime
 //! thread, and a full tokio channel holds the std side back.
 //!
-//! Backpressure is measured by counting what the producers made, never by
-//! timing them; every wait is bounded, so no test can hang.
+//! Backpressure and concurrency are measured by counting what each producer
+//! made, never by timing them; every call into the learner's code and every
+//! wait is bounded, so no test can hang.
 
 // The code under test, compiled into this suite: your `exercises/src/std_vs_tokio.rs`,
 // or the reference solution with `cargo test --features solutions`.
@@ -62,6 +64,24 @@ fn counted(len: u32) -> (impl Iterator<Item = u32> + Send + 'static, Arc<AtomicU
     (items, made)
 }
 
+/// Calls `fan_in_threads` under the watchdog: it must return at once.
+fn start_threads<T, I>(producers: Vec<I>, capacity: usize) -> std_mpsc::Receiver<T>
+where
+    T: Send + 'static,
+    I: IntoIterator<Item = T> + Send + 'static,
+    I::IntoIter: Send,
+{
+    support::watchdog(
+        "`fan_in_threads` itself never returned. It must start the producer threads and \
+         return the receiver at once: nobody can receive before it returns, so a \
+         producer with more items than the channel holds blocks in `send`, and waiting \
+         for it there (joining the producer threads, or sending on the calling thread) \
+         is a deadlock. Let the threads run on their own; the receiver ends by itself \
+         once every producer is done and has dropped its sender.",
+        move || fan_in_threads(producers, capacity),
+    )
+}
+
 /// Checks that `received` holds every item of producers of the given lengths,
 /// once each, and each producer's items in order.
 fn check_fan_in(received: &[(usize, u32)], lengths: &[u32]) {
@@ -90,7 +110,7 @@ fn check_fan_in(received: &[(usize, u32)], lengths: &[u32]) {
 #[test]
 fn fan_in_threads_delivers_every_item_once_keeping_each_producers_order() {
     let lengths = [300, 200, 250, 1];
-    let rx = fan_in_threads(
+    let rx = start_threads(
         lengths
             .iter()
             .enumerate()
@@ -108,7 +128,7 @@ fn fan_in_threads_delivers_every_item_once_keeping_each_producers_order() {
 
 #[test]
 fn fan_in_threads_ends_when_every_producer_is_done() {
-    let rx = fan_in_threads(vec![tagged(0, 3), tagged(1, 0), tagged(2, 2)], 1);
+    let rx = start_threads(vec![tagged(0, 3), tagged(1, 0), tagged(2, 2)], 1);
     let received: Vec<_> = support::watchdog(
         "every producer finished, yet the receiver never ended. A std receiver ends when \
          every `Sender` is gone: each producer's clone goes when its thread ends, and the \
@@ -117,7 +137,7 @@ fn fan_in_threads_ends_when_every_producer_is_done() {
     );
     check_fan_in(&received, &[3, 0, 2]);
 
-    let nobody = fan_in_threads(Vec::<std::vec::IntoIter<u8>>::new(), 1);
+    let nobody = start_threads(Vec::<std::vec::IntoIter<u8>>::new(), 1);
     let ended = nobody.recv_timeout(SOON);
     assert_eq!(
         ended,
@@ -129,7 +149,7 @@ fn fan_in_threads_ends_when_every_producer_is_done() {
 #[test]
 fn fan_in_threads_holds_a_fast_producer_back() {
     let (items, made) = counted(1000);
-    let rx = fan_in_threads(vec![items], 4);
+    let rx = start_threads(vec![items], 4);
     // Nobody receives: the producer fills the channel (4) and then blocks with
     // a fifth item in hand.
     let start = Instant::now();
@@ -163,6 +183,43 @@ fn fan_in_threads_holds_a_fast_producer_back() {
     assert!(
         received.iter().copied().eq(0..1000),
         "once the consumer receives, all 1000 items should arrive, in order"
+    );
+}
+
+#[test]
+fn fan_in_threads_runs_every_producer_at_once() {
+    let (producers, made): (Vec<_>, Vec<_>) = (0..3).map(|_| counted(1000)).unzip();
+    let rx = start_threads(producers, 2);
+    // Nobody receives. Each producer has a thread of its own, so each one
+    // makes its first item, and then waits for room, however full the
+    // channel already is.
+    let made_by = || {
+        made.iter()
+            .map(|m| m.load(Ordering::SeqCst))
+            .collect::<Vec<_>>()
+    };
+    let start = Instant::now();
+    while made_by().contains(&0) && start.elapsed() < SOON {
+        thread::sleep(ms(1));
+    }
+    let made_now = made_by();
+    if let Some(idle) = made_now.iter().position(|&m| m == 0) {
+        panic!(
+            "nobody received yet, and the three producers made {made_now:?} items: \
+             producer {idle} had not made a single one after 0.5 s. Each producer must run \
+             on a thread of its own, all started by `fan_in_threads`: run one after the \
+             other, a producer waits until every one before it has finished, and while the \
+             channel is full none of them gets anywhere. That is a queue, not a fan-in."
+        );
+    }
+    let received: Vec<u32> = support::watchdog(
+        "the receiver never ended after the producers' 3000 items",
+        move || rx.iter().collect(),
+    );
+    assert_eq!(
+        received.len(),
+        3000,
+        "once the consumer receives, all 3000 items should arrive"
     );
 }
 
@@ -248,6 +305,34 @@ fn fan_in_tasks_holds_fast_producers_back() {
     assert_eq!(received.len(), 2000, "then every item arrives");
 }
 
+#[test]
+fn fan_in_tasks_runs_every_producer_at_once() {
+    let (made_now, received) = support::paused("the fan-in never finished", || async {
+        let (producers, made): (Vec<_>, Vec<_>) = (0..3).map(|_| counted(1000)).unzip();
+        let mut rx = fan_in_tasks(producers, 2);
+        // Nobody receives. On the paused clock this sleep ends only when every
+        // other task is waiting: each producer task has made its first item
+        // and waits in `send(..).await`.
+        tokio::time::sleep(ms(1)).await;
+        let made_now: Vec<usize> = made.iter().map(|m| m.load(Ordering::SeqCst)).collect();
+        let mut received = 0;
+        while rx.recv().await.is_some() {
+            received += 1;
+        }
+        (made_now, received)
+    });
+    if let Some(idle) = made_now.iter().position(|&m| m == 0) {
+        panic!(
+            "nobody received yet, and the three producers made {made_now:?} items: \
+             producer {idle} had not made a single one when every task was waiting. Each \
+             producer must run as a task of its own (`tokio::spawn` per producer): run one \
+             after the other in a single task, a producer waits until every one before it \
+             has finished, and while the channel is full none of them gets anywhere."
+        );
+    }
+    assert_eq!(received, 3000, "then every item arrives");
+}
+
 /// Runs `body` on a current-thread runtime on the real clock.
 fn on_one_thread<F>(on_hang: &str, body: impl FnOnce() -> F + Send + 'static) -> F::Output
 where
@@ -256,6 +341,12 @@ where
 {
     support::current_thread(on_hang, body)
 }
+
+/// Why a bridge test may never finish, when its own waits are all bounded.
+const BRIDGE_HUNG: &str = "the bridge test never finished: something blocked the \
+    runtime's only thread. Does `bridge` itself wait (forwarding on the calling thread \
+    before it returns), or does a task on the runtime call the std `recv`? Receive on a \
+    thread of its own and return the tokio receiver at once.";
 
 #[test]
 fn bridge_forwards_every_item_in_order_then_ends() {
@@ -290,7 +381,7 @@ fn bridge_never_blocks_the_runtime_thread() {
     // and ends only when the consumer on the runtime has answered. If the
     // bridge blocks the runtime's only thread in a std `recv`, neither can
     // happen: the producer gives up after a bounded wait, so the test ends.
-    let (got, end, (asked, answered)) = on_one_thread("the bridge test never finished", || async {
+    let (got, end, (asked, answered)) = on_one_thread(BRIDGE_HUNG, || async {
         let (std_tx, std_rx) = std_mpsc::channel::<u32>();
         let (go_tx, go_rx) = std_mpsc::channel::<()>();
         let (done_tx, done_rx) = std_mpsc::channel::<()>();
@@ -342,7 +433,7 @@ fn bridge_never_blocks_the_runtime_thread() {
 
 #[test]
 fn bridge_holds_the_std_side_back_when_the_tokio_side_is_full() {
-    let (sent_while_full, received) = on_one_thread("the bridge test never finished", || async {
+    let (sent_while_full, received) = on_one_thread(BRIDGE_HUNG, || async {
         // The std side has room for 1; the tokio side for 2.
         let (std_tx, std_rx) = std_mpsc::sync_channel(1);
         let sent = Arc::new(AtomicUsize::new(0));

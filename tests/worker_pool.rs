@@ -169,6 +169,47 @@ fn worker_pool_with_fewer_items_than_workers_runs_them_all_at_once() {
 }
 
 #[test]
+fn worker_pool_gives_each_job_to_the_next_free_worker() {
+    // Job 0 is slow: it holds its worker until every other job is done (or
+    // until a bounded wait is over), and notes which jobs were done
+    // meanwhile. The others are instant. With one queue, the second worker
+    // takes job after job while the first is busy with job 0.
+    let done = Arc::new((Mutex::new(Vec::new()), Condvar::new()));
+    let meanwhile = Arc::new(Mutex::new(None));
+    let noted = Arc::clone(&meanwhile);
+    support::watchdog(
+        "worker_pool never returned (its slow job waits at most 0.5 s)",
+        move || {
+            worker_pool((0..8).collect(), 2, move |job: usize| {
+                let (done, changed) = &*done;
+                let mut done = done.lock().unwrap();
+                if job == 0 {
+                    let (done, _) = changed
+                        .wait_timeout_while(done, RENDEZVOUS, |done| done.len() < 7)
+                        .unwrap();
+                    *noted.lock().unwrap() = Some(done.clone());
+                } else {
+                    done.push(job);
+                    changed.notify_all();
+                }
+            })
+        },
+    );
+    let mut meanwhile = meanwhile.lock().unwrap().clone().expect("job 0 was run");
+    meanwhile.sort_unstable();
+    assert_eq!(
+        meanwhile,
+        (1..8).collect::<Vec<_>>(),
+        "8 jobs on 2 workers, job 0 slow and the others instant: while one worker was busy \
+         with job 0, the other should have done all of jobs 1 to 7, but only {meanwhile:?} \
+         were done. The rest waited though a worker was free: were the jobs shared out \
+         between the workers in advance (a run each, or every n-th), or does a worker hold \
+         the queue's lock while it runs its job? Put every job in one queue, and let each \
+         worker take the next job whenever it is free."
+    );
+}
+
+#[test]
 fn worker_pool_returns_results_in_input_order_whatever_order_jobs_finish_in() {
     // Job i finishes only after job i + 1 has (or after a bounded wait), so
     // the jobs finish in reverse order: 3, 2, 1, 0.
@@ -321,6 +362,25 @@ fn async_pool_at_concurrency_1_runs_one_job_at_a_time() {
     assert_eq!(
         took, 1000,
         "ten jobs of 100 ms, one at a time, take 1000 ms; it took {took} ms"
+    );
+}
+
+#[test]
+fn async_pool_starts_each_job_as_soon_as_a_slot_is_free() {
+    let jobs = vec![300, 10, 10, 10, 10, 10];
+    let (results, took, peak) = run_timed(jobs.clone(), 2);
+    assert_eq!(results, jobs, "every result, in the order of the input");
+    assert_eq!(peak, 2, "two jobs at once, at concurrency 2");
+    assert_eq!(
+        took, 300,
+        "jobs of {jobs:?} ms at concurrency 2 should take 300 ms of virtual time: while \
+         the 300 ms job holds one slot, the other slot runs the five short jobs one after \
+         another. It took {took} ms: some short jobs waited behind the long one though a \
+         slot was free. Were the jobs shared out between the tasks in advance (a run of \
+         them each, or every n-th), or held back until the results before them were in \
+         (`buffered` counts a finished job as running until every job before it has \
+         finished)? Start each job in a task of its own as soon as a slot is free (a \
+         `Semaphore` permit per job)."
     );
 }
 
