@@ -142,7 +142,7 @@ pub fn build_quietly(
 }
 
 /// The test executables in cargo's JSON messages, by target name.
-fn test_executables(stdout: &str) -> BTreeMap<String, PathBuf> {
+pub fn test_executables(stdout: &str) -> BTreeMap<String, PathBuf> {
     let mut binaries = BTreeMap::new();
     for line in stdout.lines() {
         let Ok(artifact) = serde_json::from_str::<Artifact>(line) else {
