@@ -158,7 +158,8 @@ fn read_one(dir: &Path) -> Result<Measured> {
 }
 
 /// What the numbers were measured on.
-fn machine() -> String {
+/// The machine a measurement ran on, for the book's tables.
+pub fn machine() -> String {
     let cpu = fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|info| {

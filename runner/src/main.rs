@@ -3,6 +3,7 @@
 mod bench_report;
 mod book;
 mod learner;
+mod loop_bench;
 mod manifest;
 mod progress;
 mod suite;
@@ -81,6 +82,13 @@ enum Command {
     /// Maintainers: write the book's benchmark tables and chart from the last
     /// `cargo bench-all` (book/src/measured/).
     BenchReport,
+    /// Maintainers: time the edit -> test loop beside rustlings' and write the
+    /// Performance chapter's table (book/src/measured/loop.md).
+    LoopBench {
+        /// How many times each command runs (the median is reported).
+        #[arg(long, default_value_t = 9)]
+        rounds: usize,
+    },
     /// Used by the book's build (mdBook calls it): adds the exercise pages.
     #[command(hide = true)]
     BookPreprocessor {
@@ -122,6 +130,7 @@ fn run(command: Command) -> Result<u8> {
         Command::Doctor => learner::doctor(&root, &manifest()?),
         Command::Verify => ok(verify::verify(&root)),
         Command::BenchReport => ok(bench_report::bench_report(&root)),
+        Command::LoopBench { rounds } => ok(loop_bench::loop_bench(&root, &manifest()?, rounds)),
         Command::BookPreprocessor { args } => ok(book::preprocess(&root, &args)),
     }
 }
