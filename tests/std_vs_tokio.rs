@@ -223,12 +223,21 @@ fn fan_in_threads_runs_every_producer_at_once() {
     );
 }
 
+/// What a `fan_in_tasks` whose producers are std threads sees on the paused
+/// clock, said where its tests would otherwise only suspect a lost wake-up.
+const NOT_TASKS: &str = " (or are the producers std threads? The runtime cannot see a \
+    thread at work: on the test's paused clock it moves time on as soon as its own tasks \
+    are all waiting, however busy the threads are. Each producer must be a tokio task of \
+    its own: `tokio::spawn`)";
+
 #[test]
 fn fan_in_tasks_delivers_every_item_once_keeping_each_producers_order() {
     let lengths = [300, 200, 250, 1];
     let received = support::paused(
-        "the fan-in's receiver never ended (is a sender still alive after every producer \
-         is done?)",
+        &format!(
+            "the fan-in's receiver never ended: is a sender still alive after every producer \
+             is done?{NOT_TASKS}"
+        ),
         move || async move {
             let mut rx = fan_in_tasks(
                 lengths
@@ -251,9 +260,11 @@ fn fan_in_tasks_delivers_every_item_once_keeping_each_producers_order() {
 #[test]
 fn fan_in_tasks_ends_when_every_producer_is_done() {
     let received = support::paused(
-        "every producer finished, yet the receiver never ended. A tokio receiver ends when \
-         every `Sender` is gone: each producer task's clone goes when the task ends, and \
-         the original must not outlive `fan_in_tasks`",
+        &format!(
+            "every producer finished, yet the receiver never ended. A tokio receiver ends \
+             when every `Sender` is gone: each producer task's clone goes when the task \
+             ends, and the original must not outlive `fan_in_tasks`{NOT_TASKS}"
+        ),
         || async {
             let mut rx = fan_in_tasks(vec![tagged(0, 3), tagged(1, 0), tagged(2, 2)], 1);
             let mut received = Vec::new();
@@ -274,7 +285,8 @@ fn fan_in_tasks_ends_when_every_producer_is_done() {
 
 #[test]
 fn fan_in_tasks_holds_fast_producers_back() {
-    let (made, received) = support::paused("the fan-in never finished", || async {
+    let never = format!("the fan-in never finished{NOT_TASKS}");
+    let (made, received) = support::paused(&never, || async {
         let (a, made_a) = counted(1000);
         let (b, made_b) = counted(1000);
         let mut rx = fan_in_tasks(vec![a, b], 4);
@@ -307,7 +319,8 @@ fn fan_in_tasks_holds_fast_producers_back() {
 
 #[test]
 fn fan_in_tasks_runs_every_producer_at_once() {
-    let (made_now, received) = support::paused("the fan-in never finished", || async {
+    let never = format!("the fan-in never finished{NOT_TASKS}");
+    let (made_now, received) = support::paused(&never, || async {
         let (producers, made): (Vec<_>, Vec<_>) = (0..3).map(|_| counted(1000)).unzip();
         let mut rx = fan_in_tasks(producers, 2);
         // Nobody receives. On the paused clock this sleep ends only when every
