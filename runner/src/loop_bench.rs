@@ -39,37 +39,60 @@ const RUSTLINGS_RUNS: &str = "exercises/00_intro/intro1.rs";
 /// The exercise used where one stands for all.
 const OURS: &str = "range_stream";
 
-pub fn loop_bench(root: &Path, manifest: &Manifest, rounds: usize) -> Result<()> {
+pub fn loop_bench(
+    root: &Path,
+    manifest: &Manifest,
+    rounds: usize,
+    against: Option<&str>,
+) -> Result<()> {
     ensure!(rounds >= 3, "use at least 3 rounds");
     let work = root.join("target/loop-bench");
-    let ours = copy_of_head(root, &work.join("asynclings"))?;
+    let ours = copy_of(root, "HEAD", &work.join("asynclings"))?;
+    let before = match against {
+        Some(rev) => Some(copy_of(root, rev, &work.join("before"))?),
+        None => None,
+    };
     let rustlings = rustlings(&work)?;
 
     eprintln!("warming up (the first builds take a few minutes)…");
-    let cargo_test = |id: &str| cargo(&ours, &["test", "-q", "--test", id]);
+    let test = |dir: &Path, id: &str| cargo(dir, &["test", "-q", "--test", id]);
     run_quietly(cargo(&ours, &["test", "--no-run"]))?;
-    run_quietly(cargo(
-        &ours,
-        &["build", "--manifest-path", "runner/Cargo.toml"],
-    ))?;
+    let runner = ["build", "--manifest-path", "runner/Cargo.toml"];
+    run_quietly(cargo(&ours, &runner))?;
+    if let Some(before) = &before {
+        run_quietly(cargo(before, &["test", "--no-run"]))?;
+    }
     run_quietly(rustlings_run(&rustlings, RUSTLINGS_ERROR))?;
     run_quietly(rustlings_run(&rustlings, RUSTLINGS_RUNS))?;
 
+    // rustlings' loop on an exercise that does not compile as shipped.
     let theirs = || {
-        Step::touch(
-            &rustlings.dir,
-            RUSTLINGS_ERROR,
-            rustlings_run(&rustlings, RUSTLINGS_ERROR),
-        )
+        let command = rustlings_run(&rustlings, RUSTLINGS_ERROR);
+        Step::touch(&rustlings.dir, RUSTLINGS_ERROR, command)
     };
     let mut rows = Vec::new();
     for exercise in &manifest.exercises {
         let id = &exercise.id;
         let stub = format!("exercises/src/{id}.rs");
-        let mine = Step::touch(&ours, &stub, cargo_test(id));
-        let [mine, theirs] = alternate(rounds, [mine, theirs()])?;
-        eprintln!("  {id}: {:.0} ms, rustlings {:.0} ms", ms(mine), ms(theirs));
-        rows.push((format!("`{id}`"), mine, theirs));
+        let mine = Step::touch(&ours, &stub, test(&ours, id));
+        let row = match &before {
+            // Not for an exercise that the earlier revision does not have.
+            Some(before) if before.join(&stub).is_file() => {
+                let old = Step::touch(before, &stub, test(before, id));
+                let [mine, old, theirs] = alternate(rounds, [mine, old, theirs()])?;
+                Row::new(id, mine, Some(old), theirs)
+            }
+            _ => {
+                let [mine, theirs] = alternate(rounds, [mine, theirs()])?;
+                Row::new(id, mine, None, theirs)
+            }
+        };
+        eprintln!(
+            "  {id}: {:.0} ms, rustlings {:.0} ms",
+            ms(row.ours),
+            ms(row.rustlings)
+        );
+        rows.push(row);
     }
 
     // The same situation on both sides.
@@ -82,67 +105,55 @@ pub fn loop_bench(root: &Path, manifest: &Manifest, rounds: usize) -> Result<()>
     );
     ensure!(broken != shipped, "{stub} has no todo!() to break");
     fs::write(ours.join(&stub), &broken)?;
-    let compile_error = alternate(
-        rounds,
-        [Step::touch(&ours, &stub, cargo_test(OURS)), theirs()],
-    );
+    let mine = Step::touch(&ours, &stub, test(&ours, OURS));
+    let compile_error = alternate(rounds, [mine, theirs()]);
     fs::write(ours.join(&stub), &shipped)?;
     let compile_error = compile_error?;
 
+    let runs = || rustlings_run(&rustlings, RUSTLINGS_RUNS);
     let compiles = alternate(
         rounds,
         [
-            Step::touch(&ours, &stub, cargo_test(OURS)),
-            Step::touch(
-                &rustlings.dir,
-                RUSTLINGS_RUNS,
-                rustlings_run(&rustlings, RUSTLINGS_RUNS),
-            ),
+            Step::touch(&ours, &stub, test(&ours, OURS)),
+            Step::touch(&rustlings.dir, RUSTLINGS_RUNS, runs()),
         ],
     )?;
     let edits = alternate(
         rounds,
         [
-            Step::edit(&ours, &stub, "todo!(\"", cargo_test(OURS)),
-            Step::edit(
-                &rustlings.dir,
-                RUSTLINGS_RUNS,
-                "println!(\"",
-                rustlings_run(&rustlings, RUSTLINGS_RUNS),
-            ),
+            Step::edit(&ours, &stub, "todo!(\"", test(&ours, OURS)),
+            Step::edit(&rustlings.dir, RUSTLINGS_RUNS, "println!(\"", runs()),
         ],
     );
     fs::write(ours.join(&stub), &shipped)?;
     let edits = edits?;
 
-    let runner = work.join("asynclings/target/debug/asynclings-runner");
-    let runner_cmd = || {
-        let mut command = Command::new(&runner);
-        command.current_dir(&ours).args(["test", OURS]);
-        command
-    };
-    let [plain, via_runner, via_cargo_run] = alternate(
+    let mut runner = Command::new(target_of(&ours).join("debug/asynclings-runner"));
+    runner
+        .current_dir(&ours)
+        .args(["test", OURS])
+        .env("CARGO_TARGET_DIR", target_of(&ours))
+        .env_remove("RUST_BACKTRACE");
+    let cargo_run = cargo(&ours, &["run", "-q", "--", "test", OURS]);
+    let runner = alternate(
         rounds,
         [
-            Step::touch(&ours, &stub, cargo_test(OURS)),
-            Step::touch(&ours, &stub, runner_cmd()),
-            Step::touch(
-                &ours,
-                &stub,
-                cargo(&ours, &["run", "-q", "--", "test", OURS]),
-            ),
+            Step::touch(&ours, &stub, test(&ours, OURS)),
+            Step::touch(&ours, &stub, runner),
+            Step::touch(&ours, &stub, cargo_run),
         ],
     )?;
 
     let report = Report {
         machine: machine(),
         rustlings: rustlings_version(&rustlings),
+        against: against.map(str::to_owned),
         rounds,
         rows,
         compile_error,
         compiles,
         edits,
-        runner: [plain, via_runner, via_cargo_run],
+        runner,
     };
     let out = root.join("book/src/measured/loop.md");
     fs::write(&out, report.markdown())?;
@@ -232,13 +243,21 @@ fn alternate<const N: usize>(rounds: usize, mut steps: [Step; N]) -> Result<[Dur
     }))
 }
 
+/// `cargo args` in the copy `dir`. Its target folder is beside it, outside
+/// the `checkout` that is extracted afresh each run, so only the first run
+/// builds everything.
 fn cargo(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env_cargo());
     command
         .current_dir(dir)
         .args(args)
+        .env("CARGO_TARGET_DIR", target_of(dir))
         .env_remove("RUST_BACKTRACE");
     command
+}
+
+fn target_of(checkout: &Path) -> PathBuf {
+    checkout.parent().unwrap_or(checkout).join("target")
 }
 
 fn rustlings_run(rustlings: &Rustlings, file: &str) -> Command {
@@ -265,9 +284,10 @@ fn run_quietly(mut command: Command) -> Result<()> {
     Ok(())
 }
 
-/// `dir`, holding the files of `HEAD` (re-extracted every time, so that an
-/// earlier interrupted run leaves no edited stub behind).
-fn copy_of_head(root: &Path, dir: &Path) -> Result<PathBuf> {
+/// `dir/checkout`, holding the files of the git revision `rev`
+/// (re-extracted every time, so that an earlier interrupted run leaves no
+/// edited stub behind).
+fn copy_of(root: &Path, rev: &str, dir: &Path) -> Result<PathBuf> {
     let checkout = dir.join("checkout");
     if checkout.exists() {
         fs::remove_dir_all(&checkout)?;
@@ -275,7 +295,7 @@ fn copy_of_head(root: &Path, dir: &Path) -> Result<PathBuf> {
     fs::create_dir_all(&checkout)?;
     let archive = Command::new("git")
         .current_dir(root)
-        .args(["archive", "--format=tar", "HEAD"])
+        .args(["archive", "--format=tar", rev])
         .stdout(Stdio::piped())
         .spawn()
         .context("running git archive (loop-bench needs git and tar)")?;
@@ -287,15 +307,9 @@ fn copy_of_head(root: &Path, dir: &Path) -> Result<PathBuf> {
         .context("running tar")?;
     ensure!(
         status.success(),
-        "extracting HEAD into {} failed",
+        "extracting {rev} into {} failed (is it a revision of this repository?)",
         checkout.display()
     );
-    // The copy keeps its target folder between runs (outside `checkout`),
-    // so only the first run builds everything.
-    let config = checkout.join(".cargo/config.toml");
-    let text = fs::read_to_string(&config)?;
-    let text = text.replace("target-dir = \"target\"", "target-dir = \"../target\"");
-    fs::write(&config, text)?;
     Ok(checkout)
 }
 
@@ -376,13 +390,34 @@ fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
 }
 
+/// One exercise: ours, the earlier revision's (if measured), and rustlings'
+/// in the same rounds.
+struct Row {
+    id: String,
+    ours: Duration,
+    before: Option<Duration>,
+    rustlings: Duration,
+}
+
+impl Row {
+    fn new(id: &str, ours: Duration, before: Option<Duration>, rustlings: Duration) -> Self {
+        Self {
+            id: id.to_owned(),
+            ours,
+            before,
+            rustlings,
+        }
+    }
+}
+
 /// What one run measured.
 struct Report {
     machine: String,
     rustlings: String,
+    /// The earlier revision measured beside this one, if any.
+    against: Option<String>,
     rounds: usize,
-    /// Per exercise: ours, and rustlings' in the same rounds.
-    rows: Vec<(String, Duration, Duration)>,
+    rows: Vec<Row>,
     compile_error: [Duration; 2],
     compiles: [Duration; 2],
     edits: [Duration; 2],
@@ -401,19 +436,31 @@ impl Report {
              `cargo bench-loop`.\n\n",
             self.machine, self.rustlings, self.rounds
         );
-        out.push_str(
+        let before = self
+            .against
+            .as_deref()
+            .map_or(String::new(), |rev| format!(" before (`{rev}`) |"));
+        out.push_str(&format!(
             "**Each exercise as shipped**, touched and tested (`touch exercises/src/<id>.rs && \
              cargo test -q --test <id>`), beside rustlings' `touch \
-             exercises/20_threads/threads1.rs && rustlings run threads1`:\n\n\
-             | exercise | asynclings | rustlings, same rounds | ratio |\n\
-             |---|---:|---:|---:|\n",
-        );
-        for (name, ours, theirs) in &self.rows {
+             exercises/20_threads/threads1.rs && rustlings run threads1` in the same \
+             rounds:\n\n\
+             | exercise |{before} asynclings | rustlings | asynclings / rustlings |\n\
+             |---|{}---:|---:|---:|\n",
+            if before.is_empty() { "" } else { "---:|" }
+        ));
+        for row in &self.rows {
+            let before = match (&self.against, row.before) {
+                (None, _) => String::new(),
+                (Some(_), Some(old)) => format!(" {:.0} ms |", ms(old)),
+                (Some(_), None) => " (not there yet) |".into(),
+            };
             out.push_str(&format!(
-                "| {name} | {:.0} ms | {:.0} ms | {:.2} |\n",
-                ms(*ours),
-                ms(*theirs),
-                ratio(*ours, *theirs)
+                "| `{}` |{before} {:.0} ms | {:.0} ms | {:.2} |\n",
+                row.id,
+                ms(row.ours),
+                ms(row.rustlings),
+                ratio(row.ours, row.rustlings)
             ));
         }
         out.push_str(&format!(

@@ -88,6 +88,10 @@ enum Command {
         /// How many times each command runs (the median is reported).
         #[arg(long, default_value_t = 9)]
         rounds: usize,
+        /// Also time an earlier git revision of this repository, in the same
+        /// rounds: a before/after table.
+        #[arg(long)]
+        against: Option<String>,
     },
     /// Used by the book's build (mdBook calls it): adds the exercise pages.
     #[command(hide = true)]
@@ -130,7 +134,12 @@ fn run(command: Command) -> Result<u8> {
         Command::Doctor => learner::doctor(&root, &manifest()?),
         Command::Verify => ok(verify::verify(&root)),
         Command::BenchReport => ok(bench_report::bench_report(&root)),
-        Command::LoopBench { rounds } => ok(loop_bench::loop_bench(&root, &manifest()?, rounds)),
+        Command::LoopBench { rounds, against } => ok(loop_bench::loop_bench(
+            &root,
+            &manifest()?,
+            rounds,
+            against.as_deref(),
+        )),
         Command::BookPreprocessor { args } => ok(book::preprocess(&root, &args)),
     }
 }
