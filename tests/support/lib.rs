@@ -6,8 +6,10 @@
 //! once: it does not depend on the code under test, so the learner's edit ->
 //! test loop never recompiles it. Each suite uses what it needs.
 
+use std::any::Any;
 use std::future::Future;
 use std::panic;
+use std::pin::Pin;
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex};
 use std::task::{Wake, Waker};
@@ -28,6 +30,40 @@ pub const PATIENCE: Duration = Duration::from_secs(2);
 /// wakes) runs in here instead, so the learner gets a message, not a frozen
 /// terminal. A panic inside `body` fails the test with the original message.
 pub fn watchdog<T: Send + 'static>(on_hang: &str, body: impl FnOnce() -> T + Send + 'static) -> T {
+    let value = watch(on_hang, Box::new(move || Box::new(body()) as AnyValue));
+    *value
+        .downcast()
+        .expect("the watchdog gives back what the body returned")
+}
+
+// The helpers below are generic only in thin wrappers: each boxes the test's
+// closure or future and calls a function that is not generic, compiled once
+// here. Were the runtime, the `select!` and the watchdog's thread generic over
+// every test's future, every suite would compile (and link, and re-check
+// after each edit) a copy of them per test: a good part of the learner's
+// edit -> test loop. See CONTRIBUTING.md, "What keeps the loop fast".
+
+/// A value of any type, handed back across a thread or a runtime.
+type AnyValue = Box<dyn Any + Send>;
+/// Makes a test's future, type-erased.
+type MakeFuture = Box<dyn FnOnce() -> Pin<Box<dyn Future<Output = AnyValue>>> + Send>;
+
+/// `make`, type-erased: the future it makes is boxed, and so is its output.
+fn erase<F>(make: impl FnOnce() -> F + Send + 'static) -> MakeFuture
+where
+    F: Future + 'static,
+    F::Output: Send + 'static,
+{
+    Box::new(move || Box::pin(async move { Box::new(make().await) as AnyValue }))
+}
+
+fn unerase<T: 'static>(value: AnyValue) -> T {
+    *value
+        .downcast()
+        .expect("the runtime gives back what the test's future returned")
+}
+
+fn watch(on_hang: &str, body: Box<dyn FnOnce() -> AnyValue + Send>) -> AnyValue {
     let (done_tx, done_rx) = mpsc::channel();
     let name = thread::current().name().unwrap_or("watched").to_owned();
     thread::Builder::new()
@@ -63,6 +99,10 @@ where
     F: Future + 'static,
     F::Output: Send + 'static,
 {
+    unerase(run_paused(what, erase(make)))
+}
+
+fn run_paused(what: &str, make: MakeFuture) -> AnyValue {
     let lost = format!(
         "{what}. Nothing happened for {VIRTUAL_PATIENCE:?} of virtual time: every task \
          was waiting and none was woken. A lost wake-up? Something returned Pending \
@@ -77,26 +117,29 @@ where
          executor polls it again and again and time can never move on. Or a blocking \
          call on the runtime thread (`std::thread::sleep`, a std channel's `recv`)."
     );
-    watchdog(&busy, move || {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .start_paused(true)
-            .build()
-            .expect("a tokio runtime")
-            .block_on(async move {
-                let body = make();
-                // When every task waits and no timer is due sooner, the paused
-                // clock jumps straight to this one: a task nobody will wake
-                // fails at once instead of idling until the watchdog bites.
-                // `biased` checks the timer first, so the body gets no extra
-                // poll that could hide a lost wake-up.
-                tokio::select! {
-                    biased;
-                    () = tokio::time::sleep(VIRTUAL_PATIENCE) => panic!("{lost}"),
-                    output = body => output,
-                }
-            })
-    })
+    watch(
+        &busy,
+        Box::new(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .start_paused(true)
+                .build()
+                .expect("a tokio runtime")
+                .block_on(async move {
+                    let body = make();
+                    // When every task waits and no timer is due sooner, the paused
+                    // clock jumps straight to this one: a task nobody will wake
+                    // fails at once instead of idling until the watchdog bites.
+                    // `biased` checks the timer first, so the body gets no extra
+                    // poll that could hide a lost wake-up.
+                    tokio::select! {
+                        biased;
+                        () = tokio::time::sleep(VIRTUAL_PATIENCE) => panic!("{lost}"),
+                        output = body => output,
+                    }
+                })
+        }),
+    )
 }
 
 /// Longer than any test's story in virtual time; see [`paused`].
@@ -110,13 +153,9 @@ where
     F: Future + 'static,
     F::Output: Send + 'static,
 {
-    watchdog(on_hang, move || {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-            .expect("a tokio runtime")
-            .block_on(make())
-    })
+    let mut runtime = tokio::runtime::Builder::new_current_thread();
+    runtime.enable_time();
+    unerase(run_on(on_hang, runtime, erase(make)))
 }
 
 /// Runs the future that `make` returns on a fresh multi-thread tokio runtime
@@ -130,14 +169,21 @@ where
     F: Future + 'static,
     F::Output: Send + 'static,
 {
-    watchdog(on_hang, move || {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(workers)
-            .enable_time()
-            .build()
-            .expect("a tokio runtime")
-            .block_on(make())
-    })
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    runtime.worker_threads(workers).enable_time();
+    unerase(run_on(on_hang, runtime, erase(make)))
+}
+
+fn run_on(on_hang: &str, mut runtime: tokio::runtime::Builder, make: MakeFuture) -> AnyValue {
+    watch(
+        on_hang,
+        Box::new(move || {
+            runtime
+                .build()
+                .expect("a tokio runtime")
+                .block_on(async move { make().await })
+        }),
+    )
 }
 
 /// The message of a caught panic, for a test that explains it.
