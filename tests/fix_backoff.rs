@@ -196,11 +196,23 @@ fn connects_at_the_first_poll_not_when_the_stream_is_made() {
          it later, or never). Call `connect` inside `stream!`, not before it.",
         attempts.first()
     );
+    // Say what the numbers point to: no wait at all, or a failure held back.
+    let why = match (attempts.as_slice(), timeline.first()) {
+        ([first, second, ..], _) if first == second => format!(
+            "No virtual time passed between the two attempts. {NOT_WAITED} (Or the wait \
+             blocks the thread, as `std::thread::sleep` does: tokio's clock never sees it.)"
+        ),
+        ([first, ..], Some((at, Err(_)))) if at != first => format!(
+            "The failure happened at {first} ms but was yielded at {at} ms: yield each \
+             `Err` at once, then wait."
+        ),
+        _ => String::new(),
+    };
     assert_eq!(
         timeline,
         [(30, Err(1)), (80, Ok("connected"))],
         "first polled at 30 ms, one failure, then a connection 50 ms later (pairs of \
-         virtual ms and what was yielded; attempts at {attempts:?} ms). {NOT_WAITED}"
+         virtual ms and what was yielded; attempts at {attempts:?} ms). {why}"
     );
 }
 

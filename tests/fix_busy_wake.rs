@@ -93,7 +93,10 @@ fn counts_the_first_period_from_new_not_from_the_first_poll() {
         assert!(
             heartbeat.is_woken(),
             "100 ms after `new` (40 ms after the first poll), the heartbeat's task was not \
-             woken. {FROM_NEW}"
+             woken. Two likely causes: its timer starts at the first poll (the first period \
+             is counted from `new`: start the timer there), or the `Sleep` that would wake \
+             it is gone (one made inside `poll_next` is dropped when `poll_next` returns, \
+             and its wake-up with it: keep one `Sleep` in the struct)."
         );
         assert_eq!(
             heartbeat.poll_next(),
