@@ -5,6 +5,7 @@ mod book;
 mod learner;
 mod loop_bench;
 mod manifest;
+mod process;
 mod progress;
 mod suite;
 mod variants;
@@ -103,7 +104,11 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli.command.unwrap_or(Command::Status { json: false })) {
+    process::stop_everything_on_signals();
+    let result = run(cli.command.unwrap_or(Command::Status { json: false }));
+    // Nothing the runner started outlives it, whatever the command did.
+    process::stop_everything();
+    match result {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
             eprintln!("error: {error:#}");

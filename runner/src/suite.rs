@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
-use wait_timeout::ChildExt;
+
+use crate::process::Group;
 
 /// Which crate the suites are compiled against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,16 +87,16 @@ pub fn build_quietly(
     for target in targets {
         cargo.args(["--test", target]);
     }
-    let mut child = own_group(&mut cargo)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .context("running cargo")?;
-    let stdout = read_in_background(child.stdout.take());
+    let mut child = Group::spawn(
+        cargo
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+    )?;
+    let stdout = read_in_background(child.child().stdout.take());
     // cargo's stderr carries its progress and the compiler's messages.
     let (line_tx, line_rx) = std::sync::mpsc::channel::<String>();
-    let stderr = child.stderr.take();
+    let stderr = child.child().stderr.take();
     let stderr = thread::spawn(move || {
         let mut all = String::new();
         if let Some(stderr) = stderr {
@@ -119,7 +120,7 @@ pub fn build_quietly(
             break Some(status);
         }
         if Instant::now() >= deadline || cancel.load(Ordering::Relaxed) {
-            kill_group(&mut child);
+            child.kill();
             break None;
         }
     };
@@ -157,32 +158,6 @@ pub fn test_executables(stdout: &str) -> BTreeMap<String, PathBuf> {
         }
     }
     binaries
-}
-
-/// Puts the command's process in a process group of its own, so that
-/// [`kill_group`] stops it and everything it started.
-fn own_group(command: &mut Command) -> &mut Command {
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::CommandExt;
-        command.process_group(0);
-    }
-    command
-}
-
-/// Stops `child` and every process in its group (cargo's rustc processes, a
-/// suite's helpers), then reaps it.
-pub fn kill_group(child: &mut std::process::Child) {
-    #[cfg(unix)]
-    {
-        use nix::sys::signal::{Signal, killpg};
-        use nix::unistd::Pid;
-        if let Ok(pid) = i32::try_from(child.id()) {
-            let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL);
-        }
-    }
-    child.kill().ok();
-    child.wait().ok();
 }
 
 /// The `cargo` that runs us, if we run under cargo; else the one on `PATH`.
@@ -258,28 +233,28 @@ pub fn run(binary: &Path, root: &Path, limit: Duration) -> Result<Run> {
 pub fn run_unless(binary: &Path, root: &Path, limit: Duration, cancel: &AtomicBool) -> Result<Run> {
     let start = Instant::now();
     let mut command = Command::new(binary);
-    let mut child = own_group(&mut command)
-        .current_dir(root)
-        // The suites' messages say what went wrong; a backtrace only buries them.
-        .env("RUST_BACKTRACE", "0")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("starting {}", binary.display()))?;
-    let stdout = read_in_background(child.stdout.take());
-    let stderr = read_in_background(child.stderr.take());
+    let mut child = Group::spawn(
+        command
+            .current_dir(root)
+            // The suites' messages say what went wrong; a backtrace only buries them.
+            .env("RUST_BACKTRACE", "0")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+    )?;
+    let stdout = read_in_background(child.child().stdout.take());
+    let stderr = read_in_background(child.child().stderr.take());
     let deadline = start + limit;
     let (status, timed_out, cancelled) = loop {
         if let Some(status) = child.wait_timeout(Duration::from_millis(20))? {
             break (Some(status), false, false);
         }
         if cancel.load(Ordering::Relaxed) {
-            kill_group(&mut child);
+            child.kill();
             break (None, false, true);
         }
         if Instant::now() >= deadline {
-            kill_group(&mut child);
+            child.kill();
             break (None, true, false);
         }
     };

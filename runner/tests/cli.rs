@@ -1,5 +1,8 @@
 //! The runner's own tests: its binary, run the way a learner runs it, on a
-//! copy of this repository (the learner's files here are never touched).
+//! copy of this repository. The copy's exercises are the stubs as committed
+//! (`git archive HEAD`), whatever the learner has done to theirs: these tests
+//! neither read nor touch the learner's files, and pass at any stage of the
+//! course.
 //!
 //! The copy lives in `target/runner-tests/repo` and builds into
 //! `target/runner-tests/target`, so the suites are compiled once and reused
@@ -34,9 +37,10 @@ fn copy() -> (MutexGuard<'static, ()>, &'static Path) {
         if copy.exists() {
             fs::remove_dir_all(&copy).unwrap();
         }
-        for dir in ["exercises", "solutions", "tests", "src", ".cargo"] {
+        for dir in ["solutions", "tests", "src", ".cargo"] {
             copy_dir(&source().join(dir), &copy.join(dir));
         }
+        committed_exercises(&copy);
         copy_dir(&source().join("book/src"), &copy.join("book/src"));
         for file in [
             "Cargo.toml",
@@ -54,6 +58,35 @@ fn copy() -> (MutexGuard<'static, ()>, &'static Path) {
         copy
     });
     (turn, copy)
+}
+
+/// `exercises/` as committed, into `copy`: never the learner's versions.
+fn committed_exercises(copy: &Path) {
+    let archive = StdCommand::new("git")
+        .current_dir(source())
+        .args(["archive", "--format=tar", "HEAD", "exercises"])
+        .output()
+        .expect("git archive runs");
+    assert!(
+        archive.status.success(),
+        "git archive HEAD exercises failed"
+    );
+    let mut tar = StdCommand::new("tar")
+        .current_dir(copy)
+        .arg("-x")
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("tar runs");
+    use std::io::Write;
+    tar.stdin
+        .take()
+        .unwrap()
+        .write_all(&archive.stdout)
+        .unwrap();
+    assert!(
+        tar.wait().unwrap().success(),
+        "extracting exercises/ failed"
+    );
 }
 
 fn git(dir: &Path, args: &[&str]) {
@@ -336,4 +369,180 @@ fn doctor_checks_the_toolchain_and_the_files() {
     assert!(out.contains("Rust 1.88 or newer"), "{out}");
     assert!(out.contains("mdBook"), "{out}");
     assert!(out.contains("the exercises' files (12 exercises)"), "{out}");
+}
+
+/// Defect found in a workshop: a busy-looping suite outlived the runner that
+/// started it (q or Ctrl-C in `watch`, Ctrl-C during `test`), spinning a core
+/// forever. Here the runner is stopped in every way a learner stops it while
+/// such a suite runs, and afterwards no process of the suite may be left.
+#[cfg(target_os = "linux")]
+mod nothing_outlives_the_runner {
+    use super::*;
+    use nix::sys::signal::{Signal, kill};
+    use nix::unistd::Pid;
+    use std::io::{Read, Write};
+    use std::process::{Child, Stdio};
+
+    /// The processes running a `range_stream` suite built in the copy.
+    fn suite_processes() -> Vec<i32> {
+        let deps = workdir().join("target/debug/deps");
+        let deps = fs::canonicalize(&deps).unwrap_or(deps);
+        fs::read_dir("/proc")
+            .unwrap()
+            .flatten()
+            .filter_map(|entry| entry.file_name().to_str()?.parse::<i32>().ok())
+            .filter(|pid| {
+                fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| {
+                    exe.starts_with(&deps)
+                        && exe
+                            .file_name()
+                            .is_some_and(|name| name.to_string_lossy().starts_with("range_stream-"))
+                })
+            })
+            .collect()
+    }
+
+    /// Waits (polling, at most `limit`) until `done` holds.
+    fn eventually(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if done() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        done()
+    }
+
+    /// A `range_stream` suite that spins forever. (The real suites' watchdogs
+    /// end a spinning test after a few seconds, and the process with it; a
+    /// hang they do not cover, like this one, runs until it is killed.)
+    fn spinning_suite(dir: &Path) -> Replaced {
+        Replaced::new(
+            dir.join("tests/range_stream.rs"),
+            "#[test]\nfn spins() {\n    loop {\n        std::hint::spin_loop();\n    }\n}\n",
+        )
+    }
+
+    fn runner_process(dir: &Path, args: &[&str]) -> StdCommand {
+        let mut command = StdCommand::new(cargo_bin("asynclings-runner"));
+        command
+            .current_dir(dir)
+            .args(args)
+            .env("CARGO_TARGET_DIR", workdir().join("target"))
+            // Far more than the test takes: only the way it is stopped ends it.
+            .env("ASYNCLINGS_RUN_BUDGET", "300");
+        command
+    }
+
+    /// Starts `runner`, waits for the busy suite to run, stops the runner
+    /// with `stop`, and checks that it ends and leaves no suite behind.
+    fn stopped_while_spinning(how: &str, mut runner: Child, stop: impl FnOnce(&mut Child)) {
+        assert!(
+            eventually(Duration::from_secs(120), || !suite_processes().is_empty()),
+            "{how}: the busy suite never started"
+        );
+        stop(&mut runner);
+        let ended = eventually(Duration::from_secs(10), || {
+            runner.try_wait().unwrap().is_some()
+        });
+        if !ended {
+            runner.kill().ok();
+        }
+        let left = eventually(Duration::from_secs(5), || suite_processes().is_empty());
+        let pids = suite_processes();
+        for pid in &pids {
+            let _ = kill(Pid::from_raw(*pid), Signal::SIGKILL);
+        }
+        assert!(ended, "{how}: the runner did not end");
+        assert!(
+            left,
+            "{how}: the suite is still running after the runner ended: {pids:?}"
+        );
+    }
+
+    #[test]
+    fn test_stopped_by_a_signal_leaves_no_suite_running() {
+        let (_turn, dir) = copy();
+        let _spinning = spinning_suite(dir);
+        for signal in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
+            let runner = runner_process(dir, &["test", "range_stream"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            stopped_while_spinning(&format!("`test` and {signal}"), runner, |runner| {
+                kill(Pid::from_raw(runner.id() as i32), signal).unwrap();
+            });
+        }
+    }
+
+    /// `watch` in a terminal of its own (a pseudo-terminal), so that it reads
+    /// keys in raw mode as it does for a learner.
+    fn watch_in_a_terminal(dir: &Path) -> (Child, std::fs::File) {
+        use nix::pty::{Winsize, openpty};
+        let size = Winsize {
+            ws_row: 24,
+            ws_col: 80,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        let pty = openpty(&size, None).unwrap();
+        let terminal = |fd: &std::os::fd::OwnedFd| Stdio::from(fd.try_clone().unwrap());
+        let runner = runner_process(dir, &["watch", "range_stream"])
+            .stdin(terminal(&pty.slave))
+            .stdout(terminal(&pty.slave))
+            .stderr(terminal(&pty.slave))
+            .env("TERM", "xterm")
+            .spawn()
+            .unwrap();
+        drop(pty.slave);
+        let keyboard = std::fs::File::from(pty.master);
+        // Read the screen, so that `watch` never blocks on a full terminal.
+        let mut screen = keyboard.try_clone().unwrap();
+        std::thread::spawn(move || {
+            let mut buffer = [0; 4096];
+            while matches!(screen.read(&mut buffer), Ok(n) if n > 0) {}
+        });
+        (runner, keyboard)
+    }
+
+    #[test]
+    fn watch_quit_in_every_way_leaves_no_suite_running() {
+        let (_turn, dir) = copy();
+        let _spinning = spinning_suite(dir);
+        for (how, key) in [("`watch` and q", b"q"), ("`watch` and Ctrl-C", b"\x03")] {
+            let (runner, mut keyboard) = watch_in_a_terminal(dir);
+            stopped_while_spinning(how, runner, |_| keyboard.write_all(key).unwrap());
+        }
+        for signal in [Signal::SIGTERM, Signal::SIGHUP] {
+            let (runner, _keyboard) = watch_in_a_terminal(dir);
+            stopped_while_spinning(&format!("`watch` and {signal}"), runner, |runner| {
+                kill(Pid::from_raw(runner.id() as i32), signal).unwrap();
+            });
+        }
+    }
+}
+
+#[test]
+fn the_copy_holds_the_stubs_as_committed_not_the_learners() {
+    let (_turn, dir) = copy();
+    for entry in fs::read_dir(dir.join("exercises/src")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path
+            .strip_prefix(dir)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let committed = StdCommand::new("git")
+            .current_dir(source())
+            .args(["show", &format!("HEAD:{name}")])
+            .output()
+            .unwrap();
+        assert_eq!(
+            fs::read(&path).unwrap(),
+            committed.stdout,
+            "{name} in the copy is not the committed stub"
+        );
+    }
 }
