@@ -105,9 +105,18 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     process::stop_everything_on_signals();
-    let result = run(cli.command.unwrap_or(Command::Status { json: false }));
+    quiet_when_the_reader_is_gone();
+    let result =
+        std::panic::catch_unwind(|| run(cli.command.unwrap_or(Command::Status { json: false })));
     // Nothing the runner started outlives it, whatever the command did.
     process::stop_everything();
+    let result = match result {
+        Ok(result) => result,
+        // The reader of our output went away (`cargo run -- hint x | head`):
+        // there is nobody left to tell anything.
+        Err(payload) if reader_gone(&*payload) => return ExitCode::SUCCESS,
+        Err(payload) => std::panic::resume_unwind(payload),
+    };
     match result {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
@@ -119,6 +128,28 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// Whether a panic is `println!` failing because the pipe it writes to was
+/// closed (`| head`): not a bug, and not worth a message.
+fn reader_gone(payload: &(dyn std::any::Any + Send)) -> bool {
+    let message = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or_default();
+    message.contains("failed printing to std") && message.contains("Broken pipe")
+}
+
+/// Keeps the panic hook from printing a closed pipe's panic; every other
+/// panic is reported as usual.
+fn quiet_when_the_reader_is_gone() {
+    let usual = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !reader_gone(info.payload()) {
+            usual(info);
+        }
+    }));
 }
 
 /// Runs `command`; the result is the process's exit code.

@@ -7,7 +7,7 @@
 //! runs, or hangs until its budget stops it.
 
 use std::collections::VecDeque;
-use std::io::{Write, stdout};
+use std::io::{IsTerminal, Write, stdout};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,7 +20,7 @@ use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind
 use crossterm::{cursor, execute, terminal};
 use notify::{RecursiveMode, Watcher};
 
-use crate::learner::{self, Budgets, State};
+use crate::learner::{self, Budgets, State, Usage};
 use crate::manifest::{Exercise, Manifest};
 use crate::progress::{Outcome, Progress};
 use crate::suite::{self, Build, Run};
@@ -53,6 +53,17 @@ impl Drop for RawMode {
 }
 
 pub fn watch(root: &Path, manifest: &Manifest, id: Option<&str>) -> Result<u8> {
+    // `watch` redraws a screen and reads single keys: without a terminal (a
+    // pipe, a script) it would write frames forever and never end.
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(Usage(
+            "`watch` needs a terminal: it redraws the screen and reads single keys. \
+             Run it in a terminal window, or, from a script, run one exercise's tests \
+             with `cargo run -- test <id>` (or `cargo test --test <id>`)."
+                .into(),
+        )
+        .into());
+    }
     let budgets = Budgets::from_env();
     let mut progress = Progress::load(root)?;
     let mut current = match id {
@@ -76,8 +87,7 @@ pub fn watch(root: &Path, manifest: &Manifest, id: Option<&str>) -> Result<u8> {
         later: VecDeque::new(),
     };
     let _watcher = watch_files(root, events.clone())?;
-    // Keys come one at a time without Enter only in raw mode; without a
-    // terminal (a pipe, a test), `watch` still works and Ctrl-C ends it.
+    // Keys come one at a time without Enter only in raw mode.
     let raw = RawMode(terminal::enable_raw_mode().is_ok());
     if raw.0 {
         let keys = events.clone();

@@ -525,6 +525,40 @@ mod nothing_outlives_the_runner {
 }
 
 #[test]
+fn watch_without_a_terminal_refuses_at_once_and_says_what_to_use() {
+    let (_turn, dir) = copy();
+    // Output to a pipe, as from a script: it used to draw frames forever.
+    let start = Instant::now();
+    let (_, err) = run(dir, &["watch", "countdown"], 2);
+    assert!(err.contains("`watch` needs a terminal"), "{err}");
+    assert!(err.contains("cargo run -- test <id>"), "{err}");
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    let (_turn, dir) = copy();
+    // `cargo run -- list | head -1`: head closes the pipe after one line.
+    let mut runner = StdCommand::new(cargo_bin("asynclings-runner"))
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", workdir().join("target"))
+        .args(["hint", "countdown"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(runner.stdout.take());
+    let output = runner.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!err.contains("Broken pipe"), "{err}");
+}
+
+#[test]
 fn the_copy_holds_the_stubs_as_committed_not_the_learners() {
     let (_turn, dir) = copy();
     for entry in fs::read_dir(dir.join("exercises/src")).unwrap() {
