@@ -26,7 +26,7 @@ use crate::progress::{Outcome, Progress};
 use crate::suite::{self, Build, Run};
 
 enum Event {
-    /// A `.rs` file in exercises/src was written.
+    /// A `.rs` file in exercises/src was written, created or removed.
     Saved,
     Key(KeyEvent),
     /// A line of cargo's progress while the suite builds.
@@ -125,7 +125,20 @@ pub fn watch(root: &Path, manifest: &Manifest, id: Option<&str>) -> Result<u8> {
                 code: KeyCode::Char('r'),
                 ..
             }) => {
-                if runs.busy {
+                let exercise = &manifest.exercises[current];
+                if !root.join(exercise.stub()).is_file() {
+                    // Deleted, or renamed away: nothing to test until it is back.
+                    runs.cancel.store(true, Ordering::Relaxed);
+                    screen.phase.clear();
+                    screen.report = format!(
+                        "✗ {} is gone (deleted or renamed).\n\nPut it back to go on: \
+                         `cargo run -- reset {}` restores the file as shipped (your own \
+                         version may still be in your editor's undo history). `watch` \
+                         tests it again as soon as it is back.\n",
+                        exercise.stub().display(),
+                        exercise.id
+                    );
+                } else if runs.busy {
                     // The run under way tests an old version (or hangs):
                     // stop it, and run again once it has stopped.
                     runs.cancel.store(true, Ordering::Relaxed);
@@ -341,9 +354,12 @@ fn build_and_run(
 fn watch_files(root: &Path, events: Sender<Event>) -> Result<notify::RecommendedWatcher> {
     let mut watcher = notify::recommended_watcher(move |result: notify::Result<notify::Event>| {
         let Ok(event) = result else { return };
+        // A removal counts too: the loop then finds the file gone and says so.
         let written = matches!(
             event.kind,
-            notify::EventKind::Modify(_) | notify::EventKind::Create(_)
+            notify::EventKind::Modify(_)
+                | notify::EventKind::Create(_)
+                | notify::EventKind::Remove(_)
         );
         let rust = event
             .paths

@@ -377,10 +377,12 @@ fn doctor_checks_the_toolchain_and_the_files() {
 /// such a suite runs, and afterwards no process of the suite may be left.
 #[cfg(target_os = "linux")]
 mod nothing_outlives_the_runner {
+    use super::eventually;
+    use super::terminal::Terminal;
     use super::*;
     use nix::sys::signal::{Signal, kill};
     use nix::unistd::Pid;
-    use std::io::{Read, Write};
+    use std::io::Write;
     use std::process::{Child, Stdio};
 
     /// The processes running a `range_stream` suite built in the copy.
@@ -400,18 +402,6 @@ mod nothing_outlives_the_runner {
                 })
             })
             .collect()
-    }
-
-    /// Waits (polling, at most `limit`) until `done` holds.
-    fn eventually(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
-        let start = Instant::now();
-        while start.elapsed() < limit {
-            if done() {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        done()
     }
 
     /// A `range_stream` suite that spins forever. (The real suites' watchdogs
@@ -437,12 +427,12 @@ mod nothing_outlives_the_runner {
 
     /// Starts `runner`, waits for the busy suite to run, stops the runner
     /// with `stop`, and checks that it ends and leaves no suite behind.
-    fn stopped_while_spinning(how: &str, mut runner: Child, stop: impl FnOnce(&mut Child)) {
+    fn stopped_while_spinning(how: &str, runner: &mut Child, stop: impl FnOnce(&mut Child)) {
         assert!(
             eventually(Duration::from_secs(120), || !suite_processes().is_empty()),
             "{how}: the busy suite never started"
         );
-        stop(&mut runner);
+        stop(runner);
         let ended = eventually(Duration::from_secs(10), || {
             runner.try_wait().unwrap().is_some()
         });
@@ -466,45 +456,15 @@ mod nothing_outlives_the_runner {
         let (_turn, dir) = copy();
         let _spinning = spinning_suite(dir);
         for signal in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
-            let runner = runner_process(dir, &["test", "range_stream"])
+            let mut runner = runner_process(dir, &["test", "range_stream"])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
                 .unwrap();
-            stopped_while_spinning(&format!("`test` and {signal}"), runner, |runner| {
+            stopped_while_spinning(&format!("`test` and {signal}"), &mut runner, |runner| {
                 kill(Pid::from_raw(runner.id() as i32), signal).unwrap();
             });
         }
-    }
-
-    /// `watch` in a terminal of its own (a pseudo-terminal), so that it reads
-    /// keys in raw mode as it does for a learner.
-    fn watch_in_a_terminal(dir: &Path) -> (Child, std::fs::File) {
-        use nix::pty::{Winsize, openpty};
-        let size = Winsize {
-            ws_row: 24,
-            ws_col: 80,
-            ws_xpixel: 0,
-            ws_ypixel: 0,
-        };
-        let pty = openpty(&size, None).unwrap();
-        let terminal = |fd: &std::os::fd::OwnedFd| Stdio::from(fd.try_clone().unwrap());
-        let runner = runner_process(dir, &["watch", "range_stream"])
-            .stdin(terminal(&pty.slave))
-            .stdout(terminal(&pty.slave))
-            .stderr(terminal(&pty.slave))
-            .env("TERM", "xterm")
-            .spawn()
-            .unwrap();
-        drop(pty.slave);
-        let keyboard = std::fs::File::from(pty.master);
-        // Read the screen, so that `watch` never blocks on a full terminal.
-        let mut screen = keyboard.try_clone().unwrap();
-        std::thread::spawn(move || {
-            let mut buffer = [0; 4096];
-            while matches!(screen.read(&mut buffer), Ok(n) if n > 0) {}
-        });
-        (runner, keyboard)
     }
 
     #[test]
@@ -512,14 +472,23 @@ mod nothing_outlives_the_runner {
         let (_turn, dir) = copy();
         let _spinning = spinning_suite(dir);
         for (how, key) in [("`watch` and q", b"q"), ("`watch` and Ctrl-C", b"\x03")] {
-            let (runner, mut keyboard) = watch_in_a_terminal(dir);
-            stopped_while_spinning(how, runner, |_| keyboard.write_all(key).unwrap());
+            let mut terminal =
+                Terminal::watch(dir, runner_process(dir, &["watch", "range_stream"]));
+            let mut keyboard = terminal.keyboard.try_clone().unwrap();
+            stopped_while_spinning(how, &mut terminal.runner, |_| {
+                keyboard.write_all(key).unwrap()
+            });
         }
         for signal in [Signal::SIGTERM, Signal::SIGHUP] {
-            let (runner, _keyboard) = watch_in_a_terminal(dir);
-            stopped_while_spinning(&format!("`watch` and {signal}"), runner, |runner| {
-                kill(Pid::from_raw(runner.id() as i32), signal).unwrap();
-            });
+            let mut terminal =
+                Terminal::watch(dir, runner_process(dir, &["watch", "range_stream"]));
+            stopped_while_spinning(
+                &format!("`watch` and {signal}"),
+                &mut terminal.runner,
+                |runner| {
+                    kill(Pid::from_raw(runner.id() as i32), signal).unwrap();
+                },
+            );
         }
     }
 }
@@ -579,4 +548,138 @@ fn the_copy_holds_the_stubs_as_committed_not_the_learners() {
             "{name} in the copy is not the committed stub"
         );
     }
+}
+
+/// Waits (polling every 20 ms, at most `limit`) until `done` holds.
+fn eventually(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    done()
+}
+
+/// The runner in a terminal of its own (a pseudo-terminal, 80x24), so that
+/// `watch` reads keys in raw mode and draws its screen as it does for a
+/// learner. What it draws is kept, to be searched.
+#[cfg(target_os = "linux")]
+mod terminal {
+    use std::io::Read;
+    use std::path::Path;
+    use std::process::{Child, Command, Stdio};
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    pub struct Terminal {
+        pub runner: Child,
+        /// Writing here is typing.
+        pub keyboard: std::fs::File,
+        screen: Arc<Mutex<Vec<u8>>>,
+    }
+
+    impl Terminal {
+        pub fn watch(_dir: &Path, mut command: Command) -> Self {
+            use nix::pty::{Winsize, openpty};
+            let size = Winsize {
+                ws_row: 24,
+                ws_col: 80,
+                ws_xpixel: 0,
+                ws_ypixel: 0,
+            };
+            let pty = openpty(&size, None).unwrap();
+            let terminal = |fd: &std::os::fd::OwnedFd| Stdio::from(fd.try_clone().unwrap());
+            let runner = command
+                .stdin(terminal(&pty.slave))
+                .stdout(terminal(&pty.slave))
+                .stderr(terminal(&pty.slave))
+                .env("TERM", "xterm")
+                .spawn()
+                .unwrap();
+            drop(pty.slave);
+            let keyboard = std::fs::File::from(pty.master);
+            // Read the screen, so that `watch` never blocks on a full terminal.
+            let screen = Arc::new(Mutex::new(Vec::new()));
+            let (mut output, kept) = (keyboard.try_clone().unwrap(), Arc::clone(&screen));
+            std::thread::spawn(move || {
+                let mut buffer = [0; 4096];
+                while let Ok(n) = output.read(&mut buffer) {
+                    if n == 0 {
+                        break;
+                    }
+                    kept.lock().unwrap().extend_from_slice(&buffer[..n]);
+                }
+            });
+            Self {
+                runner,
+                keyboard,
+                screen,
+            }
+        }
+
+        /// Everything drawn so far, as text.
+        pub fn drawn(&self) -> String {
+            String::from_utf8_lossy(&self.screen.lock().unwrap()).into_owned()
+        }
+
+        /// Forgets what was drawn so far.
+        pub fn clear(&self) {
+            self.screen.lock().unwrap().clear();
+        }
+
+        /// Waits, at most `limit`, until the screen shows `text`.
+        pub fn shows(&self, text: &str, limit: Duration) -> bool {
+            super::eventually(limit, || self.drawn().contains(text))
+        }
+    }
+
+    impl Drop for Terminal {
+        fn drop(&mut self) {
+            self.runner.kill().ok();
+            self.runner.wait().ok();
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn watch_says_when_its_file_is_gone_and_tests_it_again_when_it_is_back() {
+    use std::io::Write;
+    let (_turn, dir) = copy();
+    let terminal = terminal::Terminal::watch(dir, {
+        let mut command = StdCommand::new(cargo_bin("asynclings-runner"));
+        command
+            .current_dir(dir)
+            .args(["watch", "countdown"])
+            .env("CARGO_TARGET_DIR", workdir().join("target"));
+        command
+    });
+    let long = Duration::from_secs(120);
+    assert!(
+        terminal.shows("5 of 5 tests fail", long),
+        "{}",
+        terminal.drawn()
+    );
+    let path = dir.join("exercises/src/countdown.rs");
+    let shipped = fs::read(&path).unwrap();
+    terminal.clear();
+    fs::remove_file(&path).unwrap();
+    let gone = terminal.shows("is gone", Duration::from_secs(10));
+    terminal.clear();
+    fs::write(&path, &shipped).unwrap();
+    let back = terminal.shows("5 of 5 tests fail", long);
+    let mut keyboard = &terminal.keyboard;
+    keyboard.write_all(b"q").unwrap();
+    assert!(
+        gone,
+        "deleting the watched file got no reaction: {}",
+        terminal.drawn()
+    );
+    assert!(
+        back,
+        "the file came back, and was not tested again: {}",
+        terminal.drawn()
+    );
 }
