@@ -251,7 +251,14 @@ impl Variant {
 fn prepare_workspace(root: &Path, variants: &[Variant]) -> Result<PathBuf> {
     let workspace = root.join("target/variants/workspace");
     let mut wanted = BTreeSet::new();
-    for dir in ["exercises", "solutions", "src", "tests/support", "variants"] {
+    for dir in [
+        "crates",
+        "exercises",
+        "solutions",
+        "src",
+        "tests/support",
+        "variants",
+    ] {
         copy_dir(&root.join(dir), &workspace.join(dir), &mut wanted)?;
     }
     for file in ["Cargo.toml", "Cargo.lock"] {

@@ -140,10 +140,13 @@ fn suite_dependencies(root: &Path) -> Result<Vec<String>> {
     let suites = keys(&table("Cargo.toml")?, "dev-dependencies");
     let mut problems = Vec::new();
     for krate in ["exercises", "solutions"] {
-        for dependency in keys(&table(&format!("{krate}/Cargo.toml"))?, "dependencies") {
+        for dependency in keys(
+            &table(&format!("crates/{krate}/Cargo.toml"))?,
+            "dependencies",
+        ) {
             if !suites.contains(&dependency) {
                 problems.push(format!(
-                    "{krate}/Cargo.toml depends on `{dependency}`, which is not a \
+                    "crates/{krate}/Cargo.toml depends on `{dependency}`, which is not a \
                      dev-dependency of the root package: the suites compile the {krate}' \
                      files, so they need it too"
                 ));

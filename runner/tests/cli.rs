@@ -37,7 +37,7 @@ fn copy() -> (MutexGuard<'static, ()>, &'static Path) {
         if copy.exists() {
             fs::remove_dir_all(&copy).unwrap();
         }
-        for dir in ["solutions", "tests", "src", ".cargo"] {
+        for dir in ["crates", "solutions", "tests", "src", ".cargo"] {
             copy_dir(&source().join(dir), &copy.join(dir));
         }
         committed_exercises(&copy);
@@ -525,6 +525,45 @@ fn output_into_a_closed_pipe_ends_quietly() {
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(!err.contains("panicked"), "{err}");
     assert!(!err.contains("Broken pipe"), "{err}");
+}
+
+#[test]
+fn cargo_commands_typed_in_a_subfolder_reach_the_root_package() {
+    let (_turn, dir) = copy();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let root = fs::canonicalize(dir.join("Cargo.toml")).unwrap();
+    for folder in [
+        "exercises",
+        "exercises/src",
+        "solutions/src",
+        "tests",
+        "tests/support",
+    ] {
+        // The manifest cargo takes for `cargo run` or `cargo test` here.
+        let out = StdCommand::new(&cargo)
+            .current_dir(dir.join(folder))
+            .args(["locate-project", "--message-format", "plain"])
+            .output()
+            .unwrap();
+        let found = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        assert_eq!(
+            fs::canonicalize(&found).ok(),
+            Some(root.clone()),
+            "in {folder}/, cargo would use {found}, not the root's Cargo.toml"
+        );
+    }
+    let out = StdCommand::new(&cargo)
+        .current_dir(dir.join("exercises/src"))
+        .args(["test", "--test", "countdown", "--", "--list"])
+        .env("CARGO_TARGET_DIR", workdir().join("target"))
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        listed.contains("wakes_its_task_every_time_it_returns_pending: test"),
+        "cargo test --test countdown in exercises/src: {listed}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
