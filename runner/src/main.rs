@@ -1,23 +1,30 @@
 //! The asynclings runner: `cargo run -- <command>`.
 
-mod bench_report;
-mod book;
-mod learner;
-mod loop_bench;
+//!
+//! Where things are: `commands/` holds one module per command a learner or an
+//! instructor types; they build on the manifest (`manifest.rs`), the progress
+//! record (`progress.rs`), where each exercise stands (`state.rs`), building
+//! and running a suite (`suite.rs`, in process groups from `process.rs`) and
+//! reading its outcome for the learner (`report.rs`). `maintainer/` holds
+//! what only maintainers run: verify, the variants, the book preprocessor and
+//! the benchmark reports.
+
+mod commands;
+mod maintainer;
 mod manifest;
 mod process;
 mod progress;
+mod report;
+mod state;
 mod suite;
-mod variants;
-mod verify;
-mod watch;
 
 use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
-use learner::Usage;
+use commands::Usage;
+use maintainer::{bench_report, book, loop_bench, verify};
 use manifest::{Manifest, find_root};
 
 /// Exercises, hidden test suites and a book for learning async Rust from the inside.
@@ -158,16 +165,20 @@ fn run(command: Command) -> Result<u8> {
     let manifest = || Manifest::load(&root);
     let ok = |result: Result<()>| result.map(|()| 0);
     match command {
-        Command::Status { json: false } => ok(learner::status(&root, &manifest()?)),
-        Command::Status { json: true } => ok(learner::status_json(&root, &manifest()?)),
-        Command::List => ok(learner::list(&root, &manifest()?)),
-        Command::Test { id, full } => learner::test(&root, &manifest()?, &id, full),
-        Command::Watch { id } => watch::watch(&root, &manifest()?, id.as_deref()),
-        Command::Hint { id } => ok(learner::hint(&root, &manifest()?, &id)),
-        Command::Reset { id, all: _ } => ok(learner::reset(&root, &manifest()?, id.as_deref())),
-        Command::Solution { id, force } => learner::solution(&root, &manifest()?, &id, force),
-        Command::Prepare => ok(learner::prepare(&root)),
-        Command::Doctor => learner::doctor(&root, &manifest()?),
+        Command::Status { json: false } => ok(commands::status::status(&root, &manifest()?)),
+        Command::Status { json: true } => ok(commands::status::status_json(&root, &manifest()?)),
+        Command::List => ok(commands::status::list(&root, &manifest()?)),
+        Command::Test { id, full } => commands::test::test(&root, &manifest()?, &id, full),
+        Command::Watch { id } => commands::watch::watch(&root, &manifest()?, id.as_deref()),
+        Command::Hint { id } => ok(commands::hint::hint(&root, &manifest()?, &id)),
+        Command::Reset { id, all: _ } => {
+            ok(commands::reset::reset(&root, &manifest()?, id.as_deref()))
+        }
+        Command::Solution { id, force } => {
+            commands::solution::solution(&root, &manifest()?, &id, force)
+        }
+        Command::Prepare => ok(commands::prepare::prepare(&root)),
+        Command::Doctor => commands::doctor::doctor(&root, &manifest()?),
         Command::Verify => ok(verify::verify(&root)),
         Command::BenchReport => ok(bench_report::bench_report(&root)),
         Command::LoopBench { rounds, against } => ok(loop_bench::loop_bench(

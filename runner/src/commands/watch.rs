@@ -20,9 +20,11 @@ use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind
 use crossterm::{cursor, execute, terminal};
 use notify::{RecursiveMode, Watcher};
 
-use crate::learner::{self, Budgets, State, Usage};
+use super::Usage;
 use crate::manifest::{Exercise, Manifest};
 use crate::progress::{Outcome, Progress};
+use crate::report;
+use crate::state::{self, Budgets, State};
 use crate::suite::{self, Build, Run};
 
 enum Event {
@@ -67,11 +69,11 @@ pub fn watch(root: &Path, manifest: &Manifest, id: Option<&str>) -> Result<u8> {
     let budgets = Budgets::from_env();
     let mut progress = Progress::load(root)?;
     let mut current = match id {
-        Some(id) => position(manifest, learner::resolve(manifest, id)?),
+        Some(id) => position(manifest, state::resolve(manifest, id)?),
         None => {
             let all: Vec<&Exercise> = manifest.exercises.iter().collect();
-            let states = learner::measure(root, &mut progress, &all, budgets)?;
-            match learner::next(manifest, &states) {
+            let states = state::measure(root, &mut progress, &all, budgets)?;
+            match state::next(manifest, &states) {
                 Some(exercise) => position(manifest, exercise),
                 None => {
                     println!("Every exercise passes: nothing to watch. Well done!");
@@ -239,7 +241,7 @@ fn show_result(
         progress.save()?;
     }
     screen.phase.clear();
-    screen.report = learner::report(exercise, &state, run.as_ref(), false);
+    screen.report = report::report(exercise, &state, run.as_ref(), false);
     screen.full_output = run.map(|run| run.stdout).unwrap_or_default();
     screen.hint = None;
     if state.is_done() {
@@ -340,13 +342,13 @@ fn build_and_run(
             None => return not_built(format!("no test binary for {id}")),
         },
         Ok(Build::Cancelled) => return None,
-        Ok(trouble) => return not_built(learner::not_built(&trouble, budgets)),
+        Ok(trouble) => return not_built(state::not_built(&trouble, budgets)),
         Err(error) => return not_built(format!("{error:#}")),
     };
     let _ = events.send(Event::Running);
     match suite::run_unless(&binary, root, budgets.run, cancel) {
         Ok(run) if run.cancelled => None,
-        Ok(run) => Some((State::Ran(learner::outcome(&run)), Some(run))),
+        Ok(run) => Some((State::Ran(state::outcome(&run)), Some(run))),
         Err(error) => not_built(format!("{error:#}")),
     }
 }

@@ -16,9 +16,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 
+use crate::maintainer::variants;
 use crate::manifest::Manifest;
 use crate::suite::{self, Against, Status};
-use crate::variants;
 
 /// The runner's and the benchmarks' workspace, from the root.
 const RUNNER: &str = "runner/Cargo.toml";

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result, bail, ensure};
 
-use crate::bench_report::machine;
+use crate::maintainer::bench_report::machine;
 use crate::manifest::Manifest;
 use crate::suite::env_cargo;
 

@@ -26,9 +26,9 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail, ensure};
 
+use crate::maintainer::verify::indent;
 use crate::manifest::Manifest;
 use crate::suite::{self, Run, Status};
-use crate::verify::indent;
 
 /// A mistake must fail its suite within this time, never hang it.
 pub const HANG_LIMIT: Duration = Duration::from_secs(10);

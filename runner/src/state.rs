@@ -1,0 +1,233 @@
+//! Where each exercise stands: its last result, fresh from the progress
+//! record when its files have not changed, or measured now by building and
+//! running its suite (and then remembered).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+use crate::commands::Usage;
+use crate::manifest::{Exercise, Manifest};
+use crate::progress::{Outcome, Progress};
+use crate::report::first_error;
+use crate::suite::{self, Build, Run};
+
+/// How long a build and a run of a suite may take. A first build compiles
+/// every dependency and may take minutes; that is slow, not hung. A suite is
+/// designed to end within seconds even when the code under test never wakes.
+#[derive(Clone, Copy, Debug)]
+pub struct Budgets {
+    pub build: Duration,
+    pub run: Duration,
+}
+
+impl Budgets {
+    /// The defaults (10 minutes to build, 20 seconds to run), or
+    /// `ASYNCLINGS_BUILD_BUDGET` / `ASYNCLINGS_RUN_BUDGET` in seconds.
+    pub fn from_env() -> Self {
+        let seconds = |name: &str, default: u64| {
+            let value = std::env::var(name).ok().and_then(|v| v.parse::<f64>().ok());
+            Duration::from_secs_f64(value.unwrap_or(default as f64))
+        };
+        Self {
+            build: seconds("ASYNCLINGS_BUILD_BUDGET", 600),
+            run: seconds("ASYNCLINGS_RUN_BUDGET", 20),
+        }
+    }
+}
+
+/// Where an exercise stands.
+#[derive(Debug)]
+pub enum State {
+    /// Its suite ran on the current files.
+    Ran(Outcome),
+    /// Its suite could not be built: the compiler's first error, or a note.
+    NotBuilt(String),
+}
+
+impl State {
+    pub fn label(&self) -> &'static str {
+        match self {
+            State::Ran(Outcome::Passed) => "done",
+            State::Ran(Outcome::Failed) => "failing",
+            State::Ran(Outcome::Hung) => "hung",
+            State::NotBuilt(_) => "does not compile",
+        }
+    }
+
+    pub fn is_done(&self) -> bool {
+        matches!(self, State::Ran(Outcome::Passed))
+    }
+}
+
+/// Finds the exercise `id`, or says which ids come close.
+pub fn resolve<'m>(manifest: &'m Manifest, id: &str) -> Result<&'m Exercise> {
+    if let Some(exercise) = manifest.get(id) {
+        return Ok(exercise);
+    }
+    let mut close: Vec<(f64, &str)> = manifest
+        .exercises
+        .iter()
+        .map(|e| (strsim::jaro_winkler(id, &e.id), e.id.as_str()))
+        .filter(|(score, _)| *score > 0.75)
+        .collect();
+    close.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let suggestion = match close.as_slice() {
+        [] => String::new(),
+        [(_, one)] => format!(" Did you mean `{one}`?"),
+        more => format!(
+            " Did you mean one of: {}?",
+            more.iter()
+                .take(3)
+                .map(|(_, id)| format!("`{id}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Err(Usage(format!(
+        "there is no exercise `{id}`.{suggestion} (`cargo run -- list` shows them all.)"
+    ))
+    .into())
+}
+
+/// Fails with a usage error if the files the runner needs for `exercise` are
+/// missing (a manifest entry without its stub or suite).
+pub fn require_files(root: &Path, exercise: &Exercise) -> Result<()> {
+    let missing: Vec<String> = [exercise.stub(), exercise.suite()]
+        .into_iter()
+        .filter(|path| !root.join(path).is_file())
+        .map(|path| path.display().to_string())
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(Usage(format!(
+            "exercises.toml lists `{}`, but {} missing. Is the checkout complete? \
+             (`git status` shows deleted files; `cargo run -- reset {}` restores the stub.)",
+            exercise.id,
+            match missing.as_slice() {
+                [one] => format!("{one} is"),
+                more => format!("{} are", more.join(" and ")),
+            },
+            exercise.id
+        ))
+        .into())
+    }
+}
+
+/// The state of each of `exercises`: from the progress file where its result
+/// is fresh, else by building and running its suite now (and remembering the
+/// result). Suites that need building are built in one cargo call.
+pub fn measure(
+    root: &Path,
+    progress: &mut Progress,
+    exercises: &[&Exercise],
+    budgets: Budgets,
+) -> Result<BTreeMap<String, (State, Option<Run>)>> {
+    let mut states = BTreeMap::new();
+    let mut stale = Vec::new();
+    for exercise in exercises {
+        require_files(root, exercise)?;
+        match progress.fresh_outcome(root, exercise) {
+            Some(outcome) => {
+                states.insert(exercise.id.clone(), (State::Ran(outcome), None));
+            }
+            None => stale.push(*exercise),
+        }
+    }
+    if stale.is_empty() {
+        return Ok(states);
+    }
+    let targets: Vec<&str> = stale.iter().map(|e| e.id.as_str()).collect();
+    let (mut told_deps, mut told_suites) = (false, false);
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let build = suite::build_quietly(root, &targets, budgets.build, &never, |line| {
+        // Say once what is being built: the dependencies take a while, but
+        // only the first time.
+        let Some(krate) = line.trim_start().strip_prefix("Compiling ") else {
+            return;
+        };
+        let ours = ["asynclings ", "asynclings-support "]
+            .iter()
+            .any(|name| krate.starts_with(name));
+        if ours && !told_suites {
+            eprintln!("building {} suite(s)…", targets.len());
+            told_suites = true;
+        } else if !ours && !told_deps {
+            eprintln!("building the dependencies (the first time only: a minute or two)…");
+            told_deps = true;
+        }
+    })?;
+    // Each suite compiles only its own exercise's file. When some do not
+    // compile, build the suites one by one, so that one unfinished exercise
+    // never hides the state of the others.
+    let builds: Vec<(&Exercise, Build)> = match build {
+        Build::Failed(_) if stale.len() > 1 => stale
+            .iter()
+            .map(|exercise| {
+                let alone =
+                    suite::build_quietly(root, &[&exercise.id], budgets.build, &never, |_| {});
+                alone.map(|build| (*exercise, build))
+            })
+            .collect::<Result<_>>()?,
+        build => stale
+            .iter()
+            .map(|exercise| (*exercise, build.clone()))
+            .collect(),
+    };
+    for (exercise, build) in builds {
+        let binary = match &build {
+            Build::Built(binaries) => binaries.get(&exercise.id).with_context(|| {
+                format!("cargo built no test binary for tests/{}.rs", exercise.id)
+            })?,
+            trouble => {
+                let note = not_built(trouble, budgets);
+                states.insert(exercise.id.clone(), (State::NotBuilt(note), None));
+                continue;
+            }
+        };
+        let run = suite::run(binary, root, budgets.run)?;
+        let outcome = outcome(&run);
+        progress.record(root, exercise, outcome);
+        states.insert(exercise.id.clone(), (State::Ran(outcome), Some(run)));
+    }
+    progress.save()?;
+    Ok(states)
+}
+
+/// What to tell the learner about a build that did not produce the suites.
+pub fn not_built(build: &Build, budgets: Budgets) -> String {
+    match build {
+        Build::Built(_) => "the suite was built".into(),
+        Build::Failed(messages) => first_error(messages),
+        Build::TimedOut | Build::Cancelled => format!(
+            "the build took longer than {}s and was stopped (set ASYNCLINGS_BUILD_BUDGET to \
+             allow more)",
+            budgets.build.as_secs()
+        ),
+    }
+}
+
+/// What a finished (or stopped) run of a suite amounts to.
+pub fn outcome(run: &Run) -> Outcome {
+    if run.timed_out {
+        Outcome::Hung
+    } else if run.success {
+        Outcome::Passed
+    } else {
+        Outcome::Failed
+    }
+}
+
+/// The first exercise, in manifest order, that is not done.
+pub fn next<'m>(
+    manifest: &'m Manifest,
+    states: &BTreeMap<String, (State, Option<Run>)>,
+) -> Option<&'m Exercise> {
+    manifest
+        .exercises
+        .iter()
+        .find(|e| !states.get(&e.id).is_some_and(|(state, _)| state.is_done()))
+}
