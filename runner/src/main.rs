@@ -15,6 +15,7 @@ mod manifest;
 mod process;
 mod progress;
 mod report;
+mod screen;
 mod state;
 mod suite;
 
@@ -48,8 +49,8 @@ enum Command {
     List,
     /// Run one exercise's tests and show each failure's message.
     Test {
-        /// The exercise, for example `countdown`.
-        id: String,
+        /// The exercise, for example `countdown` (default: the current one).
+        id: Option<String>,
         /// Show the tests' whole output, not just the failures.
         #[arg(long)]
         full: bool,
@@ -61,8 +62,8 @@ enum Command {
     },
     /// Show the next of an exercise's three hints (they are remembered).
     Hint {
-        /// The exercise, for example `countdown`.
-        id: String,
+        /// The exercise, for example `countdown` (default: the current one).
+        id: Option<String>,
     },
     /// Restore an exercise's file as shipped; your version is backed up.
     Reset {
@@ -75,8 +76,8 @@ enum Command {
     },
     /// Show the reference solution, once the exercise passes.
     Solution {
-        /// The exercise, for example `countdown`.
-        id: String,
+        /// The exercise, for example `countdown` (default: the current one).
+        id: Option<String>,
         /// Show it even if the exercise does not pass yet (instructors).
         #[arg(long)]
         force: bool,
@@ -168,14 +169,16 @@ fn run(command: Command) -> Result<u8> {
         Command::Status { json: false } => ok(commands::status::status(&root, &manifest()?)),
         Command::Status { json: true } => ok(commands::status::status_json(&root, &manifest()?)),
         Command::List => ok(commands::status::list(&root, &manifest()?)),
-        Command::Test { id, full } => commands::test::test(&root, &manifest()?, &id, full),
+        Command::Test { id, full } => {
+            commands::test::test(&root, &manifest()?, id.as_deref(), full)
+        }
         Command::Watch { id } => commands::watch::watch(&root, &manifest()?, id.as_deref()),
-        Command::Hint { id } => ok(commands::hint::hint(&root, &manifest()?, &id)),
+        Command::Hint { id } => ok(commands::hint::hint(&root, &manifest()?, id.as_deref())),
         Command::Reset { id, all: _ } => {
             ok(commands::reset::reset(&root, &manifest()?, id.as_deref()))
         }
         Command::Solution { id, force } => {
-            commands::solution::solution(&root, &manifest()?, &id, force)
+            commands::solution::solution(&root, &manifest()?, id.as_deref(), force)
         }
         Command::Prepare => ok(commands::prepare::prepare(&root)),
         Command::Doctor => commands::doctor::doctor(&root, &manifest()?),

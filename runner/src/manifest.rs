@@ -76,6 +76,26 @@ impl Exercise {
         Path::new("book/src").join(&self.page)
     }
 
+    /// The exercise's page in the built book (`mdbook build book`).
+    pub fn book_html(&self) -> PathBuf {
+        Path::new("book/book").join(Path::new(&self.page).with_extension("html"))
+    }
+
+    /// Where to read about the exercise: the built book's page if the book
+    /// is built (as a `file://` address, which terminals let you open with a
+    /// click), else the page's Markdown source.
+    pub fn where_to_read(&self, root: &Path) -> String {
+        let html = root.join(self.book_html());
+        if html.is_file() {
+            format!("file://{}", html.display())
+        } else {
+            format!(
+                "{} (or build the book: `mdbook build book`)",
+                self.book_page().display()
+            )
+        }
+    }
+
     /// The concept chapter's page in the book sources.
     pub fn chapter_page(&self) -> PathBuf {
         Path::new("book/src").join(format!("{}.md", self.chapter))

@@ -61,6 +61,12 @@ impl Group {
         &mut self.child
     }
 
+    /// The CPU time the child has used so far, all its threads together
+    /// (Linux only: read from /proc; `None` elsewhere).
+    pub fn cpu_time(&self) -> Option<Duration> {
+        cpu_time(self.child.id())
+    }
+
     /// Waits up to `limit` for the child to finish.
     pub fn wait_timeout(&mut self, limit: Duration) -> io::Result<Option<ExitStatus>> {
         let status = self.child.wait_timeout(limit)?;
@@ -137,4 +143,23 @@ fn kill_group(pid: u32) {
     }
     #[cfg(not(unix))]
     let _ = pid;
+}
+
+/// User plus system time of process `pid`, from `/proc/<pid>/stat`.
+#[cfg(target_os = "linux")]
+fn cpu_time(pid: u32) -> Option<Duration> {
+    use nix::unistd::{SysconfVar, sysconf};
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command name (which may hold spaces, in parens):
+    // state is field 3, utime and stime are fields 14 and 15.
+    let after_name = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    let per_second = u64::try_from(sysconf(SysconfVar::CLK_TCK).ok()??).ok()?;
+    Some(Duration::from_secs_f64(ticks as f64 / per_second as f64))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn cpu_time(_pid: u32) -> Option<Duration> {
+    None
 }

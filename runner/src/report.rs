@@ -4,7 +4,7 @@
 use crate::manifest::Exercise;
 use crate::progress::Outcome;
 use crate::state::{Budgets, State};
-use crate::suite::{Run, Status};
+use crate::suite::{Outcome as TestOutcome, Run, Status};
 
 /// What a learner should read about one run of a suite: each failing test
 /// and its message, or the whole output if `full`.
@@ -19,27 +19,47 @@ pub fn report(exercise: &Exercise, state: &State, run: Option<&Run>, full: bool)
         }
         State::Ran(Outcome::Hung) => {
             let limit = Budgets::from_env().run.as_secs();
+            let hang = run.and_then(|run| run.hang.clone()).unwrap_or_default();
             out.push_str(&format!(
-                "⧗ {id}: HUNG. The suite was still running after {limit}s and was stopped.\n\n\
-                 Something in your code never finished, and the suite's own watchdogs could not \
-                 catch it. The usual causes, and how to tell them apart:\n\
-                 - a busy loop: something polls or loops without end (a `loop` that never \
-                 breaks, a future that wakes itself and returns Pending forever). A CPU core \
-                 sat at 100% while it ran.\n\
-                 - a lost wake-up: a poll returned Pending and nothing will ever wake the task, \
-                 so whoever waits for it (here, a test) waits forever. The CPU stayed idle.\n\
-                 - a deadlock: a lock taken twice, or a blocking call (`std::thread::sleep`, a \
-                 std channel's `recv`, `join`) waiting for something that cannot happen. Also \
-                 idle.\n"
+                "⧗ {id}: HUNG. The suite was still running after {limit}s and was stopped.\n"
             ));
+            match hang.running.as_slice() {
+                [] => {}
+                [one] => out.push_str(&format!("Still running: {one}\n")),
+                more => {
+                    out.push_str("Still running:\n");
+                    for name in more {
+                        out.push_str(&format!("  {name}\n"));
+                    }
+                }
+            }
+            out.push('\n');
+            out.push_str(&diagnose(hang.busy_cores));
             if let Some(run) = run {
-                let finished: Vec<_> = run.outcomes.iter().map(|o| o.name.as_str()).collect();
-                if !finished.is_empty() {
+                let failed: Vec<&TestOutcome> = run.with_status(Status::Failed).collect();
+                let passed = run.with_status(Status::Passed).count();
+                if !failed.is_empty() {
                     out.push_str(&format!(
-                        "\nThese tests finished before it was stopped: {}\n",
-                        finished.join(", ")
+                        "\nBefore it was stopped, {} passed and {} failed:\n\n",
+                        tests(passed),
+                        failed.len()
+                    ));
+                    failures(&mut out, failed);
+                } else if passed > 0 {
+                    out.push_str(&format!(
+                        "\nBefore it was stopped, {} passed.\n",
+                        tests(passed)
                     ));
                 }
+            }
+            if !hang.not_started.is_empty() {
+                out.push_str(&format!(
+                    "({} never started.)\n",
+                    match hang.not_started.len() {
+                        1 => "1 more test".to_owned(),
+                        n => format!("{n} more tests"),
+                    }
+                ));
             }
         }
         State::Ran(outcome) => {
@@ -51,7 +71,7 @@ pub fn report(exercise: &Exercise, state: &State, run: Option<&Run>, full: bool)
                 out.push_str(&run.stdout);
                 out.push('\n');
             }
-            let failed: Vec<_> = run.with_status(Status::Failed).collect();
+            let failed: Vec<&TestOutcome> = run.with_status(Status::Failed).collect();
             let total = run.outcomes.len();
             if *outcome == Outcome::Passed {
                 out.push_str(&format!("✓ {id}: all {total} tests pass.\n"));
@@ -61,20 +81,7 @@ pub fn report(exercise: &Exercise, state: &State, run: Option<&Run>, full: bool)
                     failed.len()
                 ));
                 if !full {
-                    let mut seen: Vec<Vec<String>> = Vec::new();
-                    for outcome in &failed {
-                        out.push_str(&format!("✗ {}\n", outcome.name));
-                        let message = message_lines(&outcome.output);
-                        if seen.contains(&message) {
-                            out.push_str("    (the same message as above)\n\n");
-                            continue;
-                        }
-                        for line in &message {
-                            out.push_str(&format!("    {line}\n"));
-                        }
-                        out.push('\n');
-                        seen.push(message);
-                    }
+                    failures(&mut out, failed);
                     out.push_str(&format!(
                         "Read the first failure first. The whole output: `cargo run -- test {id} \
                          --full` (or `{}`).\n",
@@ -85,6 +92,73 @@ pub fn report(exercise: &Exercise, state: &State, run: Option<&Run>, full: bool)
         }
     }
     out
+}
+
+/// "1 test", "2 tests".
+fn tests(n: usize) -> String {
+    if n == 1 {
+        "1 test".into()
+    } else {
+        format!("{n} tests")
+    }
+}
+
+/// What the CPU use of a hung suite says about its cause.
+fn diagnose(busy_cores: Option<f64>) -> String {
+    match busy_cores {
+        Some(cores) if cores >= 0.5 => format!(
+            "It kept the CPU busy until the end ({cores:.1} cores in its last 2 seconds): \
+             a busy loop. Something runs without end: a `loop` that never breaks, or a future \
+             that wakes itself and returns Pending again and again, so it is polled forever \
+             without getting anywhere.\n"
+        ),
+        Some(cores) if cores <= 0.1 => format!(
+            "It sat idle until the end ({cores:.1} cores in its last 2 seconds): it was waiting \
+             for something that never happened. Likely a lost wake-up (a poll returned Pending \
+             without arranging a wake-up, so the task is never polled again) or a deadlock (a \
+             lock taken twice; a blocking `recv`, `join` or `std::thread::sleep` that waits \
+             forever).\n"
+        ),
+        _ => "The usual causes, and how to tell them apart:\n\
+              - a busy loop: a `loop` that never breaks, a future that wakes itself and returns \
+              Pending forever. A CPU core sits at 100% while it runs.\n\
+              - a lost wake-up: a poll returned Pending and nothing will ever wake the task, so \
+              whoever waits for it waits forever. The CPU stays idle.\n\
+              - a deadlock: a lock taken twice, or a blocking call (`std::thread::sleep`, a std \
+              channel's `recv`, `join`) waiting for something that cannot happen. Also idle.\n"
+            .to_owned(),
+    }
+}
+
+/// Each failing test with its message. Tests that failed with the very same
+/// message at the very same place are listed together above it; groups come
+/// in name order, so the report reads the same from one run to the next
+/// (libtest finishes tests in whatever order its threads do).
+fn failures(out: &mut String, mut failed: Vec<&TestOutcome>) {
+    failed.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut groups: Vec<(Vec<&str>, Vec<String>)> = Vec::new();
+    for outcome in failed {
+        let message = message_lines(&outcome.output);
+        match groups.iter_mut().find(|(_, m)| *m == message) {
+            Some((names, _)) => names.push(&outcome.name),
+            None => groups.push((vec![&outcome.name], message)),
+        }
+    }
+    for (names, message) in groups {
+        for name in &names {
+            out.push_str(&format!("✗ {name}\n"));
+        }
+        if names.len() > 1 {
+            out.push_str(&format!(
+                "  (these {} tests failed the same way:)\n",
+                names.len()
+            ));
+        }
+        for line in &message {
+            out.push_str(&format!("    {line}\n"));
+        }
+        out.push('\n');
+    }
 }
 
 /// The useful part of a failed test's output: where it panicked and the
@@ -107,22 +181,35 @@ fn message_lines(output: &str) -> Vec<String> {
         .collect()
 }
 
-/// The compiler's first error, with its location, from cargo's output.
+/// The compiler's first error, whole (its location, the code, and rustc's
+/// `help:` and `note:` lines, which often hold the fix), from cargo's output,
+/// with a count of the errors after it.
 pub fn first_error(messages: &str) -> String {
     let lines: Vec<&str> = messages.lines().collect();
-    let Some(start) = lines.iter().position(|line| line.starts_with("error")) else {
-        return messages
-            .lines()
-            .rev()
-            .take(5)
-            .collect::<Vec<_>>()
-            .join("\n");
+    let is_error = |line: &str| {
+        line.starts_with("error")
+            && !line.starts_with("error: could not compile")
+            && !line.starts_with("error: aborting")
     };
-    lines[start..]
+    let Some(start) = lines.iter().position(|line| is_error(line)) else {
+        // No rustc error: cargo's own complaint is at the end.
+        return lines[lines.len().saturating_sub(5)..].join("\n");
+    };
+    // A rendered diagnostic ends at the first empty line.
+    let first: Vec<&str> = lines[start..]
         .iter()
         .take_while(|line| !line.is_empty())
-        .take(12)
         .copied()
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect();
+    let more = lines[start + first.len()..]
+        .iter()
+        .filter(|line| is_error(line))
+        .count();
+    let mut text = first.join("\n");
+    if more > 0 {
+        text.push_str(&format!(
+            "\n\n({more} more error(s) after this one; fixing the first often fixes them too.)"
+        ));
+    }
+    text
 }

@@ -3,7 +3,9 @@
 //! running its suite (and then remembered).
 
 use std::collections::BTreeMap;
+use std::io::IsTerminal;
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -142,7 +144,7 @@ pub fn measure(
     }
     let targets: Vec<&str> = stale.iter().map(|e| e.id.as_str()).collect();
     let (mut told_deps, mut told_suites) = (false, false);
-    let never = std::sync::atomic::AtomicBool::new(false);
+    let never = AtomicBool::new(false);
     let build = suite::build_quietly(root, &targets, budgets.build, &never, |line| {
         // Say once what is being built: the dependencies take a while, but
         // only the first time.
@@ -188,13 +190,51 @@ pub fn measure(
                 continue;
             }
         };
-        let run = suite::run(binary, root, budgets.run)?;
+        let run = run_showing_progress(binary, root, exercise, budgets)?;
         let outcome = outcome(&run);
         progress.record(root, exercise, outcome);
         states.insert(exercise.id.clone(), (State::Ran(outcome), Some(run)));
     }
     progress.save()?;
     Ok(states)
+}
+
+/// Runs a suite, and says so on the terminal when it takes more than a
+/// moment: a hung suite runs until its budget is spent, and a silent wait of
+/// 20 seconds looks like a frozen runner.
+fn run_showing_progress(
+    binary: &Path,
+    root: &Path,
+    exercise: &Exercise,
+    budgets: Budgets,
+) -> Result<Run> {
+    let terminal = std::io::stderr().is_terminal();
+    let mut shown = false;
+    let never = AtomicBool::new(false);
+    let mut last = 0;
+    let run = suite::run_watched(binary, root, budgets.run, &never, |spent| {
+        let seconds = spent.as_secs();
+        if seconds < 2 || seconds == last || (shown && !terminal) {
+            return;
+        }
+        last = seconds;
+        let line = format!(
+            "running {}'s tests… {seconds}s (stopped at {}s if they hang)",
+            exercise.id,
+            budgets.run.as_secs()
+        );
+        if terminal {
+            eprint!("\r{line}");
+        } else {
+            eprintln!("{line}");
+        }
+        shown = true;
+    })?;
+    if shown && terminal {
+        // Rub the progress line out: the report follows.
+        eprint!("\r\x1b[2K");
+    }
+    Ok(run)
 }
 
 /// What to tell the learner about a build that did not produce the suites.
@@ -230,4 +270,39 @@ pub fn next<'m>(
         .exercises
         .iter()
         .find(|e| !states.get(&e.id).is_some_and(|(state, _)| state.is_done()))
+}
+
+/// The first exercise, in manifest order, not known to be done: one whose
+/// remembered result is a pass on its files as they are now counts as done,
+/// anything else (failing, edited since, never run) does not. Nothing is
+/// built or run, so this answers at once.
+pub fn current<'m>(
+    root: &Path,
+    manifest: &'m Manifest,
+    progress: &Progress,
+) -> Option<&'m Exercise> {
+    manifest
+        .exercises
+        .iter()
+        .find(|e| progress.fresh_outcome(root, e) != Some(Outcome::Passed))
+}
+
+/// The exercise `id`, or without one the current exercise ([`current`]).
+pub fn chosen<'m>(
+    root: &Path,
+    manifest: &'m Manifest,
+    progress: &Progress,
+    id: Option<&str>,
+) -> Result<&'m Exercise> {
+    match id {
+        Some(id) => resolve(manifest, id),
+        None => current(root, manifest, progress).ok_or_else(|| {
+            Usage(
+                "every exercise is done, so there is no current one: name the exercise \
+                 (`cargo run -- list` shows them all)."
+                    .into(),
+            )
+            .into()
+        }),
+    }
 }

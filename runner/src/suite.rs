@@ -1,7 +1,7 @@
 //! Building the hidden suites and running them, with a time limit, into
 //! per-test outcomes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -216,6 +216,24 @@ pub struct Run {
     pub elapsed: Duration,
     /// Everything it printed, for when the outcomes are not enough.
     pub stdout: String,
+    /// What was seen of a run stopped at its time limit.
+    pub hang: Option<Hang>,
+}
+
+/// What the runner saw of a suite it had to stop: which tests had not
+/// finished, and whether the process was burning CPU or sitting idle.
+#[derive(Clone, Debug, Default)]
+pub struct Hang {
+    /// The tests that were running when it was stopped. libtest starts tests
+    /// in name order, as many at a time as it has threads, so these are the
+    /// first unfinished ones.
+    pub running: Vec<String>,
+    /// The tests that had not started yet.
+    pub not_started: Vec<String>,
+    /// How many CPU cores the suite kept busy over its last two seconds: about
+    /// 1 or more is a busy loop, about 0 a wait that never ends. `None` where
+    /// the runner cannot see it (outside Linux).
+    pub busy_cores: Option<f64>,
 }
 
 impl Run {
@@ -226,15 +244,59 @@ impl Run {
 
 /// Runs one suite binary, killing it if it runs longer than `limit`.
 pub fn run(binary: &Path, root: &Path, limit: Duration) -> Result<Run> {
-    run_unless(binary, root, limit, &AtomicBool::new(false))
+    run_watched(binary, root, limit, &AtomicBool::new(false), |_| {})
 }
 
-/// [`run`], also stopped as soon as `cancel` is set (then `cancelled`).
-pub fn run_unless(binary: &Path, root: &Path, limit: Duration, cancel: &AtomicBool) -> Result<Run> {
+/// [`run`], also stopped as soon as `cancel` is set (then `cancelled`), and
+/// calling `waiting` about every 250 ms with the time spent so far, for a
+/// caller that shows that something is happening.
+pub fn run_watched(
+    binary: &Path,
+    root: &Path,
+    limit: Duration,
+    cancel: &AtomicBool,
+    waiting: impl FnMut(Duration),
+) -> Result<Run> {
+    let mut run = run_args(binary, &[], root, limit, cancel, waiting)?;
+    if run.timed_out {
+        // libtest prints the messages of failed tests only at the end, which
+        // a stopped run never reaches: run the tests that failed once more,
+        // alone (they finished before), to have their messages.
+        let failed: Vec<&str> = run
+            .with_status(Status::Failed)
+            .map(|o| o.name.as_str())
+            .collect();
+        if !failed.is_empty() {
+            let mut args = vec!["--exact"];
+            args.extend(failed);
+            let again = run_args(binary, &args, root, limit.min(RERUN_LIMIT), cancel, |_| {})?;
+            for outcome in &mut run.outcomes {
+                if let Some(same) = again.outcomes.iter().find(|o| o.name == outcome.name) {
+                    outcome.output.clone_from(&same.output);
+                }
+            }
+        }
+    }
+    Ok(run)
+}
+
+/// How long the tests that failed before a hang may take to run again.
+const RERUN_LIMIT: Duration = Duration::from_secs(10);
+
+/// Runs `binary` with `args`, as [`run_watched`] describes.
+fn run_args(
+    binary: &Path,
+    args: &[&str],
+    root: &Path,
+    limit: Duration,
+    cancel: &AtomicBool,
+    mut waiting: impl FnMut(Duration),
+) -> Result<Run> {
     let start = Instant::now();
     let mut command = Command::new(binary);
     let mut child = Group::spawn(
         command
+            .args(args)
             .current_dir(root)
             // The suites' messages say what went wrong; a backtrace only buries them.
             .env("RUST_BACKTRACE", "0")
@@ -245,29 +307,99 @@ pub fn run_unless(binary: &Path, root: &Path, limit: Duration, cancel: &AtomicBo
     let stdout = read_in_background(child.child().stdout.take());
     let stderr = read_in_background(child.child().stderr.take());
     let deadline = start + limit;
-    let (status, timed_out, cancelled) = loop {
+    // CPU time samples, to tell a busy loop from an idle wait if it hangs.
+    let mut samples: VecDeque<(Instant, Duration)> = VecDeque::new();
+    let (status, timed_out, cancelled, busy_cores) = loop {
         if let Some(status) = child.wait_timeout(Duration::from_millis(20))? {
-            break (Some(status), false, false);
+            break (Some(status), false, false, None);
         }
         if cancel.load(Ordering::Relaxed) {
             child.kill();
-            break (None, false, true);
+            break (None, false, true, None);
         }
-        if Instant::now() >= deadline {
+        let now = Instant::now();
+        if samples
+            .back()
+            .is_none_or(|(at, _)| now - *at >= SAMPLE_EVERY)
+        {
+            if let Some(cpu) = child.cpu_time() {
+                samples.push_back((now, cpu));
+            }
+            while samples.len() > 2 && now - samples[1].0 >= BUSY_WINDOW {
+                samples.pop_front();
+            }
+            waiting(now - start);
+        }
+        if now >= deadline {
+            let busy = match (samples.front(), child.cpu_time()) {
+                (Some((then, before)), Some(cpu)) if now > *then => {
+                    Some(cpu.saturating_sub(*before).as_secs_f64() / (now - *then).as_secs_f64())
+                }
+                _ => None,
+            };
             child.kill();
-            break (None, true, false);
+            break (None, true, false, busy);
         }
     };
     let mut stdout = stdout.join().unwrap_or_default();
     stdout.push_str(&stderr.join().unwrap_or_default());
+    let outcomes = parse_libtest(&stdout);
+    let hang = timed_out.then(|| {
+        let finished: Vec<&str> = outcomes.iter().map(|o| o.name.as_str()).collect();
+        let unfinished: Vec<String> = list_tests(binary, root)
+            .into_iter()
+            .filter(|name| !finished.contains(&name.as_str()))
+            .collect();
+        let threads = test_threads().min(unfinished.len());
+        let (running, not_started) = unfinished.split_at(threads);
+        Hang {
+            running: running.to_vec(),
+            not_started: not_started.to_vec(),
+            busy_cores,
+        }
+    });
     Ok(Run {
-        outcomes: parse_libtest(&stdout),
+        outcomes,
         timed_out,
         cancelled,
         success: status.is_some_and(|s| s.success()),
         elapsed: start.elapsed(),
         stdout,
+        hang,
     })
+}
+
+/// How often a running suite's CPU time is sampled.
+const SAMPLE_EVERY: Duration = Duration::from_millis(250);
+/// Over how long a hung suite's CPU use is measured, before it is stopped.
+const BUSY_WINDOW: Duration = Duration::from_secs(2);
+
+/// Every test of a suite binary, in the order libtest runs them (by name).
+fn list_tests(binary: &Path, root: &Path) -> Vec<String> {
+    let Ok(output) = Command::new(binary)
+        .current_dir(root)
+        .args(["--list", "--format", "terse"])
+        .stdin(Stdio::null())
+        .output()
+    else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| line.strip_suffix(": test"))
+        .map(str::to_owned)
+        .collect();
+    names.sort();
+    names
+}
+
+/// How many tests libtest runs at once: `RUST_TEST_THREADS`, else one per CPU.
+fn test_threads() -> usize {
+    std::env::var("RUST_TEST_THREADS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .or_else(|| thread::available_parallelism().ok().map(|n| n.get()))
+        .unwrap_or(1)
 }
 
 fn read_in_background(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<String> {

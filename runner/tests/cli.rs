@@ -120,6 +120,8 @@ fn runner(dir: &Path) -> Command {
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", workdir().join("target"))
         .env("ASYNCLINGS_RUN_BUDGET", "4")
+        .env("ASYNCLINGS_LEARNER", "Ada")
+        .env_remove("ASYNCLINGS_ANONYMOUS")
         .timeout(Duration::from_secs(600));
     command
 }
@@ -213,6 +215,55 @@ fn a_passing_exercise_counts_as_done_and_points_to_the_next() {
     assert!(out.contains("exercises/src/timer_future.rs"), "{out}");
 }
 
+/// The exercise `id` solved (its reference solution in place of the stub).
+fn solved(dir: &Path, id: &str) -> Replaced {
+    let solution = fs::read_to_string(dir.join(format!("solutions/src/{id}.rs"))).unwrap();
+    Replaced::new(dir.join(format!("exercises/src/{id}.rs")), &solution)
+}
+
+/// Defect: "Next" was the exercise after the one tested, even when that one
+/// was done already (or an earlier one was not).
+#[test]
+fn next_is_the_first_exercise_not_done_wherever_it_is() {
+    let (_turn, dir) = copy();
+    fresh_progress(dir);
+    let _timer = solved(dir, "timer_future");
+    let (out, _) = run(dir, &["test", "timer_future"], 0);
+    assert!(
+        out.contains("Next: Countdown"),
+        "countdown is not done: {out}"
+    );
+    let _countdown = solved(dir, "countdown");
+    let (out, _) = run(dir, &["test", "countdown"], 0);
+    assert!(
+        out.contains("(block_on)"),
+        "timer_future is done already: {out}"
+    );
+    assert!(!out.contains("Next: TimerFuture"), "{out}");
+}
+
+/// Defect: `cargo run` sat silent for the whole run budget when the current
+/// exercise hung, then printed a status that did not mention the hang.
+#[test]
+fn status_says_that_the_current_exercise_hangs_and_shows_progress_meanwhile() {
+    let (_turn, dir) = copy();
+    fresh_progress(dir);
+    let _done: Vec<Replaced> = ["countdown", "timer_future", "block_on"]
+        .into_iter()
+        .map(|id| solved(dir, id))
+        .collect();
+    let _hanging = hanging_suite(dir, SLEEPS_FOREVER);
+    let (out, err) = run(dir, &[], 0);
+    assert!(out.contains("3 of 12 exercises done"), "{out}");
+    assert!(out.contains("Next: RangeStream"), "{out}");
+    assert!(out.contains("HUNG"), "the status says it hung: {out}");
+    assert!(out.contains("idle"), "and what that probably means: {out}");
+    assert!(
+        err.contains("running range_stream's tests"),
+        "while it waits, it says what it waits for: {err}"
+    );
+}
+
 #[test]
 fn an_exercise_that_does_not_compile_stops_only_itself() {
     let (_turn, dir) = copy();
@@ -233,36 +284,144 @@ fn an_exercise_that_does_not_compile_stops_only_itself() {
     };
     assert_eq!(state("countdown"), "done", "{out}");
     assert_eq!(state("timer_future"), "does not compile", "{out}");
-    assert_eq!(state("block_on"), "failing", "{out}");
+    assert_eq!(state("block_on"), "not started", "{out}");
     let (out, _) = run(dir, &["test", "countdown"], 0);
     assert!(out.contains("✓ countdown: all 5 tests pass"), "{out}");
 }
 
+/// A `range_stream` suite that hangs in a way no watchdog of the real suites
+/// lets through (they turn a hang in the learner's code into a failure after
+/// 2 s): one test fails, one passes, the next two run `body` forever, and the
+/// last never gets a thread. Run with `RUST_TEST_THREADS=2`.
+fn hanging_suite(dir: &Path, body: &str) -> Replaced {
+    Replaced::new(
+        dir.join("tests/range_stream.rs"),
+        &format!(
+            "#[test]\nfn a_fails_first() {{\n    panic!(\"the message of a test that failed before\");\n}}\n\n\
+             #[test]\nfn b_passes() {{}}\n\n\
+             #[test]\nfn c_never_ends() {{\n    {body}\n}}\n\n\
+             #[test]\nfn d_never_ends_either() {{\n    {body}\n}}\n\n\
+             #[test]\nfn e_never_starts() {{}}\n"
+        ),
+    )
+}
+
+const SLEEPS_FOREVER: &str = "std::thread::sleep(std::time::Duration::from_secs(3600));";
+const SPINS_FOREVER: &str = "loop { std::hint::spin_loop(); }";
+
+/// Defect: HUNG did not name the test that hung, listed a failed test as
+/// "finished", dropped the messages of the tests that failed, and only listed
+/// the possible causes. Now it names the tests still running, shows the
+/// failures before the hang with their messages, and says whether the suite
+/// burned CPU (a busy loop) or sat idle (a lost wake-up or a deadlock).
 #[test]
-fn a_hanging_exercise_is_stopped_and_reported_as_hung() {
+fn a_hang_names_the_tests_still_running_keeps_the_failures_and_tells_busy_from_idle() {
     let (_turn, dir) = copy();
-    // A `poll_next` that never returns: no suite watchdog covers a plain
-    // poll, so only the runner's budget can stop it.
-    let stub = fs::read_to_string(dir.join("exercises/src/range_stream.rs")).unwrap();
-    let hanging = stub.replacen(
-        "todo!(",
-        "std::thread::sleep(std::time::Duration::from_secs(3600));\n        todo!(",
-        1,
+    for (body, measured) in [(SLEEPS_FOREVER, "idle"), (SPINS_FOREVER, "busy loop")] {
+        let _hanging = hanging_suite(dir, body);
+        let start = Instant::now();
+        let output = runner(dir)
+            .args(["test", "range_stream"])
+            .env("RUST_TEST_THREADS", "2")
+            .assert()
+            .code(3);
+        let out = String::from_utf8_lossy(&output.get_output().stdout).into_owned();
+        assert!(out.contains("HUNG"), "{out}");
+        let running = out.split("Still running").nth(1).unwrap_or_default();
+        let running = running.split("\n\n").next().unwrap_or_default();
+        assert!(
+            running.contains("c_never_ends") && running.contains("d_never_ends_either"),
+            "the tests still running are named: {out}"
+        );
+        assert!(!running.contains("e_never_starts"), "{out}");
+        assert!(
+            out.contains(measured),
+            "{body}: the diagnosis says {measured}: {out}"
+        );
+        let before = out
+            .split("Before it was stopped")
+            .nth(1)
+            .unwrap_or_default();
+        assert!(
+            before.contains("1 test passed and 1 failed")
+                && before.contains("✗ a_fails_first")
+                && before.contains("the message of a test that failed before"),
+            "the failure before the hang is shown with its message: {out}"
+        );
+        assert!(out.contains("1 more test never started"), "{out}");
+        // The budget is 4 s; building and the second look take a moment more.
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "stopping a hung suite took {:?}",
+            start.elapsed()
+        );
+    }
+}
+
+/// Defect: "(the same message as above)" pointed at the wrong message, and
+/// the order of the failures changed from run to run. Now the tests that
+/// failed with one message at one place are listed together above it.
+#[test]
+fn tests_that_fail_the_same_way_are_listed_together_above_their_message() {
+    let (_turn, dir) = copy();
+    let (out, _) = run(dir, &["test", "range_stream"], 1);
+    assert!(!out.contains("the same message as above"), "{out}");
+    // Every failing test's name is followed by its own message: the first
+    // `panicked at` after the name is in the function the test calls.
+    let line_of = |function: &str| {
+        let stub = fs::read_to_string(dir.join("exercises/src/range_stream.rs")).unwrap();
+        let at = stub.find(&format!("fn {function}")).unwrap();
+        let todo = at + stub[at..].find("todo!(").unwrap();
+        stub[..todo].lines().count()
+    };
+    let (poll_next, size_hint) = (line_of("poll_next"), line_of("size_hint"));
+    for (test, line) in [
+        ("works_with_stream_combinators", poll_next),
+        ("keeps_returning_none_after_the_end", poll_next),
+        ("size_hint_is_exact_for_the_widest_range", size_hint),
+        ("size_hint_is_exact_before_during_and_after", size_hint),
+    ] {
+        let after = out.split(&format!("✗ {test}\n")).nth(1).unwrap_or_default();
+        let message = after.lines().find(|l| l.contains("panicked at"));
+        assert!(
+            message.is_some_and(|m| m.contains(&format!("range_stream.rs:{line}:"))),
+            "{test} is followed by a message from line {line}, got {message:?}:\n{out}"
+        );
+    }
+    let (again, _) = run(dir, &["test", "range_stream"], 1);
+    assert_eq!(
+        out, again,
+        "the report reads the same from one run to the next"
     );
-    assert_ne!(stub, hanging, "the stub has a todo!() to replace");
-    let _hanging = Replaced::new(dir.join("exercises/src/range_stream.rs"), &hanging);
-    let start = Instant::now();
-    let (out, _) = run(dir, &["test", "range_stream"], 3);
-    assert!(out.contains("HUNG"), "{out}");
-    assert!(out.contains("lost wake-up"), "{out}");
-    assert!(out.contains("busy loop"), "{out}");
-    assert!(out.contains("deadlock"), "{out}");
-    // The budget is 4 s; building takes a moment more.
+}
+
+/// Defect: compiler errors were cut at 12 lines, losing rustc's help.
+#[test]
+fn a_compile_error_is_shown_whole_with_the_compilers_help() {
+    let (_turn, dir) = copy();
+    let path = dir.join("exercises/src/countdown.rs");
+    let stub = fs::read_to_string(&path).unwrap();
+    let start = stub.find("todo!(").unwrap();
+    let end = start + stub[start..].find('\n').unwrap();
+    let wrong = format!(
+        "{}Poll::Ready(self.remaining){}",
+        &stub[..start],
+        &stub[end..]
+    );
+    let _wrong = Replaced::new(path, &wrong);
+    let (out, _) = run(dir, &["test", "countdown"], 1);
+    assert!(out.contains("does not compile"), "{out}");
+    assert!(out.contains("error[E0308]: mismatched types"), "{out}");
+    // The end of the diagnostic: rustc's help, and the note after it.
     assert!(
-        start.elapsed() < Duration::from_secs(60),
-        "stopping a hung suite took {:?}",
-        start.elapsed()
+        out.contains("help: the type constructed contains `u32`"),
+        "{out}"
     );
+    assert!(
+        out.contains("this argument influences the type of `Ready`"),
+        "{out}"
+    );
+    assert!(out.contains("note: tuple variant defined here"), "{out}");
 }
 
 #[test]
@@ -292,9 +451,16 @@ fn reset_restores_the_stub_and_keeps_the_learners_version() {
         "the output says where the backup is: {out}"
     );
 
-    // Nothing to reset: nothing is touched, and it says so.
+    // Nothing to restore: nothing is touched, and it says so.
     let (out, _) = run(dir, &["reset", "countdown"], 0);
-    assert!(out.contains("Nothing to reset"), "{out}");
+    assert!(out.contains("no file to restore"), "{out}");
+
+    // Reset starts the exercise afresh: the hints shown are forgotten too.
+    run(dir, &["hint", "countdown"], 0);
+    let (out, _) = run(dir, &["reset", "countdown"], 0);
+    assert!(out.contains("Progress forgotten"), "{out}");
+    let (hint, _) = run(dir, &["hint", "countdown"], 0);
+    assert!(hint.contains("Hint 1 of 3"), "{hint}");
 }
 
 #[test]
@@ -338,6 +504,20 @@ fn hint_shows_the_next_hint_each_time_and_remembers() {
     assert!(second.contains("Hint 2 of 3"), "{second}");
     let progress = fs::read_to_string(dir.join(".asynclings-progress")).unwrap();
     assert!(progress.contains("hints_shown = 2"), "{progress}");
+    // Without an id: the current exercise (the first not done). The hint's
+    // Markdown is shown as text, without its backticks.
+    let (third, _) = run(dir, &["hint"], 0);
+    assert!(third.contains("Hint 3 of 3 for `countdown`"), "{third}");
+    let hint = third.split("\n\n").nth(1).unwrap_or_default();
+    assert!(!hint.is_empty() && !hint.contains('`'), "{third}");
+}
+
+#[test]
+fn solution_shows_code_without_the_books_markers() {
+    let (_turn, dir) = copy();
+    let (out, _) = run(dir, &["solution", "countdown", "--force"], 0);
+    assert!(out.contains("impl Future for Countdown"), "{out}");
+    assert!(!out.contains("ANCHOR"), "{out}");
 }
 
 #[test]
@@ -355,9 +535,40 @@ fn status_json_lists_every_exercise_with_its_state() {
         for key in ["id", "title", "state", "hints_shown", "file"] {
             assert!(exercise.get(key).is_some(), "{key} missing in {exercise}");
         }
-        assert_eq!(exercise["state"], "failing", "{exercise}");
+        assert_eq!(exercise["state"], "not started", "{exercise}");
     }
     assert_eq!(exercises[0]["file"], "exercises/src/countdown.rs");
+    // Who, where and when, for an instructor collecting a room's reports.
+    assert_eq!(report["learner"], "Ada", "{out}");
+    assert!(
+        report["machine"].as_str().is_some_and(|m| !m.is_empty()),
+        "{out}"
+    );
+    assert!(
+        report["at"].as_str().is_some_and(|t| t.ends_with('Z')),
+        "{out}"
+    );
+    // And a way to leave them out.
+    let output = runner(dir)
+        .args(["status", "--json"])
+        .env("ASYNCLINGS_ANONYMOUS", "1")
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        report["learner"].is_null() && report["machine"].is_null(),
+        "{report}"
+    );
+
+    // An edited exercise that fails is failing, not "not started".
+    let path = dir.join("exercises/src/countdown.rs");
+    let edited = format!("{}\n// started\n", fs::read_to_string(&path).unwrap());
+    let _edited = Replaced::new(path, &edited);
+    let (out, _) = run(dir, &["list"], 0);
+    let line = out.lines().find(|l| l.contains("countdown")).unwrap();
+    assert!(line.contains("failing"), "{out}");
+    let line = out.lines().find(|l| l.contains("timer_future")).unwrap();
+    assert!(line.contains("not started"), "{out}");
 }
 
 #[test]
@@ -663,6 +874,16 @@ mod terminal {
             String::from_utf8_lossy(&self.screen.lock().unwrap()).into_owned()
         }
 
+        /// The screen as the learner sees it now (80x24, through a terminal
+        /// emulator), and how many lines have scrolled off its top.
+        pub fn screen(&self) -> (String, usize) {
+            let mut parser = vt100::Parser::new(24, 80, 10_000);
+            parser.process(&self.screen.lock().unwrap());
+            let contents = parser.screen().contents();
+            parser.screen_mut().set_scrollback(usize::MAX);
+            (contents, parser.screen().scrollback())
+        }
+
         /// Forgets what was drawn so far.
         pub fn clear(&self) {
             self.screen.lock().unwrap().clear();
@@ -687,14 +908,7 @@ mod terminal {
 fn watch_says_when_its_file_is_gone_and_tests_it_again_when_it_is_back() {
     use std::io::Write;
     let (_turn, dir) = copy();
-    let terminal = terminal::Terminal::watch(dir, {
-        let mut command = StdCommand::new(cargo_bin("asynclings-runner"));
-        command
-            .current_dir(dir)
-            .args(["watch", "countdown"])
-            .env("CARGO_TARGET_DIR", workdir().join("target"));
-        command
-    });
+    let terminal = terminal::Terminal::watch(dir, watch_command(dir, "countdown"));
     let long = Duration::from_secs(120);
     assert!(
         terminal.shows("5 of 5 tests fail", long),
@@ -719,6 +933,100 @@ fn watch_says_when_its_file_is_gone_and_tests_it_again_when_it_is_back() {
     assert!(
         back,
         "the file came back, and was not tested again: {}",
+        terminal.drawn()
+    );
+}
+
+/// Friction: on an 80x24 terminal an untouched stub's report (30-70 lines)
+/// pushed the header and the first failure off the screen, and every redraw
+/// pushed a stale frame into the scrollback.
+#[cfg(target_os = "linux")]
+#[test]
+fn watch_fits_an_80_by_24_screen_with_the_first_failure_and_the_keys() {
+    use std::io::Write;
+    let (_turn, dir) = copy();
+    let terminal = terminal::Terminal::watch(dir, watch_command(dir, "range_stream"));
+    let long = Duration::from_secs(120);
+    let shown = terminal.shows("8 of 8 tests fail", long);
+    // Once more, so that a redraw over a full screen is seen too.
+    let mut keyboard = &terminal.keyboard;
+    keyboard.write_all(b"r").unwrap();
+    terminal.clear();
+    let again = terminal.shows("8 of 8 tests fail", long);
+    let (screen, scrolled) = terminal.screen();
+    keyboard.write_all(b"q").unwrap();
+    assert!(shown && again, "{}", terminal.drawn());
+    for part in [
+        "asynclings watch: range_stream",
+        "✗ does_not_overflow_at_the_bottom_of_i32",
+        "panicked at exercises/src/range_stream.rs",
+        "q quit",
+    ] {
+        assert!(
+            screen.contains(part),
+            "the screen shows {part:?}:\n{screen}"
+        );
+    }
+    assert_eq!(scrolled, 0, "nothing scrolled off the screen:\n{screen}");
+}
+
+fn watch_command(dir: &Path, id: &str) -> StdCommand {
+    let mut command = StdCommand::new(cargo_bin("asynclings-runner"));
+    command
+        .current_dir(dir)
+        .args(["watch", id])
+        .env("CARGO_TARGET_DIR", workdir().join("target"));
+    command
+}
+
+/// Defect: `f` after a compile error showed a blank screen.
+#[cfg(target_os = "linux")]
+#[test]
+fn watch_shows_the_compilers_whole_output_on_f() {
+    use std::io::Write;
+    let (_turn, dir) = copy();
+    let path = dir.join("exercises/src/countdown.rs");
+    let stub = fs::read_to_string(&path).unwrap();
+    let _broken = Replaced::new(path, &format!("{stub}\nfn half_written( {{\n"));
+    let terminal = terminal::Terminal::watch(dir, watch_command(dir, "countdown"));
+    let compiled = terminal.shows("does not compile", Duration::from_secs(120));
+    terminal.clear();
+    let mut keyboard = &terminal.keyboard;
+    keyboard.write_all(b"f").unwrap();
+    let everything = terminal.shows("could not compile", Duration::from_secs(10));
+    keyboard.write_all(b"q").unwrap();
+    assert!(compiled, "{}", terminal.drawn());
+    assert!(
+        everything,
+        "f shows the compiler's whole output: {}",
+        terminal.drawn()
+    );
+}
+
+/// Defect: `watch countdown` on a finished exercise moved on at once ("On to
+/// the next one"): a learner could not revisit it.
+#[cfg(target_os = "linux")]
+#[test]
+fn watch_on_a_finished_exercise_stays_there_to_revisit_it() {
+    use std::io::Write;
+    let (_turn, dir) = copy();
+    fresh_progress(dir);
+    let _countdown = solved(dir, "countdown");
+    run(dir, &["test", "countdown"], 0);
+    let terminal = terminal::Terminal::watch(dir, watch_command(dir, "countdown"));
+    let passed = terminal.shows("all 5 tests pass", Duration::from_secs(120));
+    let (screen, _) = terminal.screen();
+    let mut keyboard = &terminal.keyboard;
+    keyboard.write_all(b"q").unwrap();
+    assert!(passed, "{}", terminal.drawn());
+    assert!(
+        screen.contains("asynclings watch: countdown"),
+        "it stays:\n{screen}"
+    );
+    assert!(screen.contains("was done already"), "{screen}");
+    assert!(
+        !terminal.drawn().contains("On to the next one"),
+        "{}",
         terminal.drawn()
     );
 }

@@ -8,6 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result, bail};
 
 use crate::manifest::{Exercise, Manifest};
+use crate::progress::Progress;
 use crate::state::resolve;
 
 /// Where `reset` keeps the learner's work before it restores a stub.
@@ -32,7 +33,8 @@ fn pristine(root: &Path, exercise: &Exercise) -> Result<String> {
 }
 
 /// `cargo run -- reset <id>` / `--all`: restores stubs, keeping a backup of
-/// whatever is replaced.
+/// whatever is replaced, and forgets what the progress record says about
+/// them (hints shown, last result): the exercise starts afresh.
 pub fn reset(root: &Path, manifest: &Manifest, id: Option<&str>) -> Result<()> {
     let exercises: Vec<&Exercise> = match id {
         Some(id) => vec![resolve(manifest, id)?],
@@ -42,7 +44,12 @@ pub fn reset(root: &Path, manifest: &Manifest, id: Option<&str>) -> Result<()> {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     let mut restored = 0;
+    let mut progress = Progress::load(root)?;
+    let mut forgotten = 0;
     for exercise in exercises {
+        if progress.entries.remove(&exercise.id).is_some() {
+            forgotten += 1;
+        }
         let original = pristine(root, exercise)?;
         let path = root.join(exercise.stub());
         let current = fs::read_to_string(&path).ok();
@@ -72,7 +79,11 @@ pub fn reset(root: &Path, manifest: &Manifest, id: Option<&str>) -> Result<()> {
         restored += 1;
     }
     if restored == 0 {
-        println!("Nothing to reset: the stub(s) are as shipped.");
+        println!("The stub(s) are as shipped: no file to restore.");
+    }
+    if forgotten > 0 {
+        progress.save()?;
+        println!("Progress forgotten for {forgotten} exercise(s): hints start again at the first.");
     }
     Ok(())
 }

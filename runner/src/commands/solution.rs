@@ -7,13 +7,15 @@ use anyhow::Result;
 
 use crate::manifest::Manifest;
 use crate::progress::Progress;
-use crate::state::{Budgets, measure, resolve};
+use crate::state::{Budgets, chosen, measure};
 
 /// `cargo run -- solution <id>`: the reference, once the exercise passes.
-pub fn solution(root: &Path, manifest: &Manifest, id: &str, force: bool) -> Result<u8> {
-    let exercise = resolve(manifest, id)?;
+/// Without an id, it is the current exercise's (which is not done, so it
+/// stays hidden without `--force`).
+pub fn solution(root: &Path, manifest: &Manifest, id: Option<&str>, force: bool) -> Result<u8> {
+    let mut progress = Progress::load(root)?;
+    let exercise = chosen(root, manifest, &progress, id)?;
     if !force {
-        let mut progress = Progress::load(root)?;
         let states = measure(root, &mut progress, &[exercise], Budgets::from_env())?;
         if !states[&exercise.id].0.is_done() {
             println!(
@@ -26,6 +28,16 @@ pub fn solution(root: &Path, manifest: &Manifest, id: &str, force: bool) -> Resu
     }
     let path = exercise.solution();
     let text = fs::read_to_string(root.join(&path))?;
-    println!("// {}\n{text}", path.display());
+    // The book includes parts of the solutions between `// ANCHOR: name`
+    // and `// ANCHOR_END: name` lines: markup for mdBook, not code.
+    let code: String = text
+        .lines()
+        .filter(|line| {
+            let line = line.trim_start();
+            !line.starts_with("// ANCHOR:") && !line.starts_with("// ANCHOR_END:")
+        })
+        .map(|line| format!("{line}\n"))
+        .collect();
+    println!("// {}\n{code}", path.display());
     Ok(0)
 }

@@ -1,12 +1,13 @@
 //! `cargo run` (status), `cargo run -- list` and `cargo run -- status --json`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use anyhow::Result;
 use serde_json::json;
 
 use crate::manifest::{Exercise, Manifest};
-use crate::progress::{PROGRESS_FILE, Progress};
+use crate::progress::{Outcome, PROGRESS_FILE, Progress};
 use crate::state::{Budgets, State, measure, next};
 
 fn bar(done: usize, total: usize) -> String {
@@ -37,11 +38,30 @@ pub fn status(root: &Path, manifest: &Manifest) -> Result<()> {
             let state = &states[&exercise.id].0;
             println!("Next: {} ({})", exercise.title, exercise.id);
             println!("  edit   {}", exercise.stub().display());
-            println!("  read   {}", exercise.book_page().display());
+            println!("  read   {}", exercise.where_to_read(root));
             println!("  test   {}", exercise.test_command());
             println!("  watch  cargo run -- watch   (re-runs the tests on every save)");
-            if let State::NotBuilt(error) = state {
-                println!("\nIt does not compile yet:\n{error}");
+            match state {
+                State::NotBuilt(error) => println!("\nIt does not compile yet:\n{error}"),
+                State::Ran(Outcome::Hung) => {
+                    let hang = states[&exercise.id]
+                        .1
+                        .as_ref()
+                        .and_then(|run| run.hang.as_ref());
+                    println!(
+                        "\nIts tests HUNG: they were stopped after {}s{}. `cargo run -- test` \
+                         shows which test and what it probably means.",
+                        Budgets::from_env().run.as_secs(),
+                        match hang.and_then(|h| h.busy_cores) {
+                            Some(cores) if cores >= 0.5 => ", busy all along (a busy loop?)",
+                            Some(cores) if cores <= 0.1 => {
+                                ", idle all along (a lost wake-up or a deadlock?)"
+                            }
+                            _ => "",
+                        }
+                    );
+                }
+                _ => {}
             }
         }
     }
@@ -69,6 +89,7 @@ pub fn list(root: &Path, manifest: &Manifest) -> Result<()> {
         .map(|e| e.id.len())
         .max()
         .unwrap_or(0);
+    let edited = edited_stubs(root);
     for (n, exercise) in manifest.exercises.iter().enumerate() {
         let state = &states[&exercise.id].0;
         let mark = if state.is_done() { "✓" } else { " " };
@@ -76,7 +97,7 @@ pub fn list(root: &Path, manifest: &Manifest) -> Result<()> {
             "{mark} {:>2}. {:<width$}  {:<16}  {}",
             n + 1,
             exercise.id,
-            state.label(),
+            label(state, exercise, edited.as_ref()),
             exercise.title
         );
     }
@@ -88,6 +109,7 @@ pub fn status_json(root: &Path, manifest: &Manifest) -> Result<()> {
     let mut progress = Progress::load(root)?;
     let all: Vec<&Exercise> = manifest.exercises.iter().collect();
     let states = measure(root, &mut progress, &all, Budgets::from_env())?;
+    let edited = edited_stubs(root);
     let exercises: Vec<_> = manifest
         .exercises
         .iter()
@@ -95,14 +117,18 @@ pub fn status_json(root: &Path, manifest: &Manifest) -> Result<()> {
             json!({
                 "id": e.id,
                 "title": e.title,
-                "state": states[&e.id].0.label(),
+                "state": label(&states[&e.id].0, e, edited.as_ref()),
                 "hints_shown": progress.entries.get(&e.id).map_or(0, |p| p.hints_shown),
                 "file": e.stub(),
             })
         })
         .collect();
     let done = states.values().filter(|(s, _)| s.is_done()).count();
+    let (learner, machine) = who();
     let report = json!({
+        "learner": learner,
+        "machine": machine,
+        "at": humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
         "done": done,
         "total": manifest.exercises.len(),
         "next": next(manifest, &states).map(|e| e.id.clone()),
@@ -110,4 +136,69 @@ pub fn status_json(root: &Path, manifest: &Manifest) -> Result<()> {
     });
     println!("{}", serde_json::to_string_pretty(&report)?);
     Ok(())
+}
+
+/// An exercise's state as a word: "not started" for one that fails with its
+/// file as shipped (unchanged since git's `HEAD`), else the state's label.
+fn label(state: &State, exercise: &Exercise, edited: Option<&Vec<PathBuf>>) -> &'static str {
+    let untouched = edited.is_some_and(|edited| !edited.contains(&exercise.stub()));
+    if untouched && matches!(state, State::Ran(Outcome::Failed)) {
+        "not started"
+    } else {
+        state.label()
+    }
+}
+
+/// The exercise files that differ from git's `HEAD`; `None` if git cannot
+/// tell (no git, not a checkout).
+fn edited_stubs(root: &Path) -> Option<Vec<PathBuf>> {
+    let output = Command::new("git")
+        .current_dir(root)
+        .args([
+            "status",
+            "--porcelain",
+            "--no-renames",
+            "--",
+            "exercises/src",
+        ])
+        .output()
+        .ok()?;
+    output.status.success().then(|| {
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|line| line.get(3..))
+            .map(PathBuf::from)
+            .collect()
+    })
+}
+
+/// Who and where, for an instructor collecting the JSON of a room:
+/// `ASYNCLINGS_LEARNER` or else git's `user.name`, and the machine's name.
+/// `ASYNCLINGS_ANONYMOUS=1` leaves both out (null).
+fn who() -> (Option<String>, Option<String>) {
+    if std::env::var_os("ASYNCLINGS_ANONYMOUS").is_some_and(|v| !v.is_empty() && v != "0") {
+        return (None, None);
+    }
+    let learner = std::env::var("ASYNCLINGS_LEARNER").ok().or_else(|| {
+        let output = Command::new("git")
+            .args(["config", "user.name"])
+            .output()
+            .ok()?;
+        Some(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+    });
+    let learner = learner.filter(|name| !name.is_empty());
+    (learner, machine_name())
+}
+
+fn machine_name() -> Option<String> {
+    #[cfg(unix)]
+    {
+        nix::unistd::gethostname()
+            .ok()
+            .map(|name| name.to_string_lossy().into_owned())
+    }
+    #[cfg(not(unix))]
+    {
+        std::env::var("COMPUTERNAME").ok()
+    }
 }

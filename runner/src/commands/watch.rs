@@ -3,8 +3,16 @@
 //! Three threads feed one event loop: the file watcher (notify), the keyboard
 //! (crossterm, in raw mode), and the suite runner, which builds and runs the
 //! suite with the same budgets as `test`. The loop only draws and decides, so
-//! the screen answers `q`, `h`, `r` and `f` at once even while a suite builds,
-//! runs, or hangs until its budget stops it.
+//! the screen answers `q`, `h`, `r`, `f` and `n` at once even while a suite
+//! builds, runs, or hangs until its budget stops it.
+//!
+//! The screen is redrawn in place and cut to the terminal's height (the top,
+//! with the first failure, always shows), so no stale frame scrolls into the
+//! terminal's history; `f` shows the whole output instead.
+//!
+//! It moves on by itself only when the exercise it watches goes from not done
+//! to done. Watching an exercise that is already done (`watch countdown`, to
+//! revisit it) stays on it; `n` goes to the first exercise not done.
 
 use std::collections::VecDeque;
 use std::io::{IsTerminal, Write, stdout};
@@ -17,15 +25,15 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use crossterm::{cursor, execute, terminal};
+use crossterm::{cursor, queue, style, terminal};
 use notify::{RecursiveMode, Watcher};
 
 use super::Usage;
 use crate::manifest::{Exercise, Manifest};
 use crate::progress::{Outcome, Progress};
-use crate::report;
 use crate::state::{self, Budgets, State};
 use crate::suite::{self, Build, Run};
+use crate::{report, screen};
 
 enum Event {
     /// A `.rs` file in exercises/src was written, created or removed.
@@ -39,8 +47,18 @@ enum Event {
     /// stopped because a newer save made it pointless.
     Done {
         generation: u64,
-        result: Option<(State, Option<Run>)>,
+        result: Option<Finished>,
     },
+    /// The terminal changed size: draw again.
+    Resized,
+}
+
+/// A finished build and run.
+struct Finished {
+    state: State,
+    run: Option<Run>,
+    /// The compiler's whole output, when the code did not compile.
+    compiler: String,
 }
 
 /// Leaves raw mode however `watch` ends, even by a panic.
@@ -95,10 +113,12 @@ pub fn watch(root: &Path, manifest: &Manifest, id: Option<&str>) -> Result<u8> {
         let keys = events.clone();
         thread::spawn(move || {
             while let Ok(event) = event::read() {
-                if let TermEvent::Key(key) = event
-                    && key.kind == KeyEventKind::Press
-                    && keys.send(Event::Key(key)).is_err()
-                {
+                let event = match event {
+                    TermEvent::Key(key) if key.kind == KeyEventKind::Press => Event::Key(key),
+                    TermEvent::Resize(..) => Event::Resized,
+                    _ => continue,
+                };
+                if keys.send(event).is_err() {
                     break;
                 }
             }
@@ -106,6 +126,10 @@ pub fn watch(root: &Path, manifest: &Manifest, id: Option<&str>) -> Result<u8> {
     }
 
     let mut screen = Screen::default();
+    screen.count_done(root, manifest, &progress);
+    // Whether the exercise watched was done when watching it began: only a
+    // change from not done to done moves on to the next.
+    let mut was_done = is_done(root, &manifest.exercises[current], &progress);
     let mut runs = Runs {
         root,
         budgets,
@@ -117,7 +141,7 @@ pub fn watch(root: &Path, manifest: &Manifest, id: Option<&str>) -> Result<u8> {
     };
     runs.start(&manifest.exercises[current], &mut screen);
     loop {
-        screen.draw(manifest, current, &progress);
+        screen.draw(manifest, current, root);
         let Some(event) = inbox.next() else {
             break;
         };
@@ -168,8 +192,29 @@ pub fn watch(root: &Path, manifest: &Manifest, id: Option<&str>) -> Result<u8> {
                 let n = entry.hints_shown.min(exercise.hints.len() - 1);
                 entry.hints_shown = (entry.hints_shown + 1).min(exercise.hints.len());
                 progress.save()?;
-                screen.hint = Some(format!("Hint {} of 3:\n{}", n + 1, exercise.hints[n]));
+                screen.hint = Some(format!(
+                    "Hint {} of 3:\n{}",
+                    n + 1,
+                    screen::markdown(&exercise.hints[n], true)
+                ));
             }
+            Event::Key(KeyEvent {
+                code: KeyCode::Char('n'),
+                ..
+            }) => match state::current(root, manifest, &progress) {
+                Some(next) if position(manifest, next) != current => {
+                    current = position(manifest, next);
+                    was_done = false;
+                    screen.banner = None;
+                    screen.report.clear();
+                    screen.full_output.clear();
+                    screen.hint = None;
+                    restart(&mut runs, &manifest.exercises[current], &mut screen);
+                }
+                Some(_) => screen.banner = Some("This is the first exercise not done.".into()),
+                None => screen.banner = Some("Every exercise is done.".into()),
+            },
+            Event::Resized => {}
             Event::Key(KeyEvent {
                 code: KeyCode::Char('f'),
                 ..
@@ -190,29 +235,41 @@ pub fn watch(root: &Path, manifest: &Manifest, id: Option<&str>) -> Result<u8> {
                 let exercise = &manifest.exercises[current];
                 let fresh = done == runs.generation;
                 match result {
-                    Some((state, run)) if fresh => {
-                        show_result(root, exercise, state, run, &mut screen, &mut progress)?
+                    Some(finished) if fresh => {
+                        show_result(root, exercise, finished, &mut screen, &mut progress)?;
+                        screen.count_done(root, manifest, &progress);
                     }
                     // Stopped, or outdated: only the run queued after it counts.
                     _ => {}
                 }
                 if screen.passed {
                     screen.passed = false;
-                    match manifest.exercises.get(current + 1) {
-                        Some(next) => {
-                            screen.banner = Some(format!(
-                                "✓ {} passes! On to the next one: {}",
-                                exercise.id, next.title
-                            ));
-                            screen.banner_rounds = 1;
-                            current += 1;
-                            runs.again = true;
-                        }
-                        None => {
-                            screen.draw(manifest, current, &progress);
-                            drop(raw);
-                            println!("\r\nEvery exercise passes. Well done!\r");
-                            return Ok(0);
+                    if was_done {
+                        // A revisit: stay, and say how to move on.
+                        screen.banner = Some(format!(
+                            "✓ {} passes (it was done already). Press n for the first exercise \
+                             not done.",
+                            exercise.id
+                        ));
+                        screen.banner_rounds = 0;
+                    } else {
+                        match state::current(root, manifest, &progress) {
+                            Some(next) => {
+                                screen.banner = Some(format!(
+                                    "✓ {} passes! On to the next one: {}",
+                                    exercise.id, next.title
+                                ));
+                                screen.banner_rounds = 1;
+                                current = position(manifest, next);
+                                was_done = false;
+                                runs.again = true;
+                            }
+                            None => {
+                                screen.draw(manifest, current, root);
+                                drop(raw);
+                                println!("\r\nEvery exercise passes. Well done!\r");
+                                return Ok(0);
+                            }
                         }
                     }
                 }
@@ -231,18 +288,25 @@ pub fn watch(root: &Path, manifest: &Manifest, id: Option<&str>) -> Result<u8> {
 fn show_result(
     root: &Path,
     exercise: &Exercise,
-    state: State,
-    run: Option<Run>,
+    finished: Finished,
     screen: &mut Screen,
     progress: &mut Progress,
 ) -> Result<()> {
+    let Finished {
+        state,
+        run,
+        compiler,
+    } = finished;
     if let State::Ran(outcome) = state {
         progress.record(root, exercise, outcome);
         progress.save()?;
     }
     screen.phase.clear();
     screen.report = report::report(exercise, &state, run.as_ref(), false);
-    screen.full_output = run.map(|run| run.stdout).unwrap_or_default();
+    screen.full_output = match run {
+        Some(run) => run.stdout,
+        None => compiler,
+    };
     screen.hint = None;
     if state.is_done() {
         screen.passed = true;
@@ -253,6 +317,21 @@ fn show_result(
         screen.banner = None;
     }
     Ok(())
+}
+
+fn is_done(root: &Path, exercise: &Exercise, progress: &Progress) -> bool {
+    progress.fresh_outcome(root, exercise) == Some(Outcome::Passed)
+}
+
+/// Starts a run of `exercise` now, or as soon as the run under way stops.
+fn restart(runs: &mut Runs<'_>, exercise: &Exercise, screen: &mut Screen) {
+    if runs.busy {
+        runs.cancel.store(true, Ordering::Relaxed);
+        runs.again = true;
+        screen.phase = "stopping the previous run…".into();
+    } else {
+        runs.start(exercise, screen);
+    }
 }
 
 fn position(manifest: &Manifest, exercise: &Exercise) -> usize {
@@ -331,25 +410,39 @@ fn build_and_run(
     budgets: Budgets,
     cancel: &AtomicBool,
     events: &Sender<Event>,
-) -> Option<(State, Option<Run>)> {
+) -> Option<Finished> {
     let build = suite::build_quietly(root, &[id], budgets.build, cancel, |line| {
         let _ = events.send(Event::Building(line.to_owned()));
     });
-    let not_built = |why: String| Some((State::NotBuilt(why), None));
+    let not_built = |why: String, compiler: String| {
+        Some(Finished {
+            state: State::NotBuilt(why),
+            run: None,
+            compiler,
+        })
+    };
     let binary = match build {
         Ok(Build::Built(binaries)) => match binaries.get(id) {
             Some(binary) => binary.clone(),
-            None => return not_built(format!("no test binary for {id}")),
+            None => return not_built(format!("no test binary for {id}"), String::new()),
         },
         Ok(Build::Cancelled) => return None,
-        Ok(trouble) => return not_built(state::not_built(&trouble, budgets)),
-        Err(error) => return not_built(format!("{error:#}")),
+        Ok(Build::Failed(messages)) => {
+            let first = state::not_built(&Build::Failed(messages.clone()), budgets);
+            return not_built(first, messages);
+        }
+        Ok(trouble) => return not_built(state::not_built(&trouble, budgets), String::new()),
+        Err(error) => return not_built(format!("{error:#}"), String::new()),
     };
     let _ = events.send(Event::Running);
-    match suite::run_unless(&binary, root, budgets.run, cancel) {
+    match suite::run_watched(&binary, root, budgets.run, cancel, |_| {}) {
         Ok(run) if run.cancelled => None,
-        Ok(run) => Some((State::Ran(state::outcome(&run)), Some(run))),
-        Err(error) => not_built(format!("{error:#}")),
+        Ok(run) => Some(Finished {
+            state: State::Ran(state::outcome(&run)),
+            run: Some(run),
+            compiler: String::new(),
+        }),
+        Err(error) => not_built(format!("{error:#}"), String::new()),
     }
 }
 
@@ -391,56 +484,92 @@ struct Screen {
     banner_rounds: u8,
     /// The last result was a pass: time to move on.
     passed: bool,
+    /// How many exercises are done, counted after each result.
+    done: usize,
 }
 
 impl Screen {
-    fn draw(&self, manifest: &Manifest, current: usize, progress: &Progress) {
-        let exercise = &manifest.exercises[current];
-        let done = manifest
+    fn count_done(&mut self, root: &Path, manifest: &Manifest, progress: &Progress) {
+        self.done = manifest
             .exercises
             .iter()
-            .filter(|e| {
-                progress
-                    .entries
-                    .get(&e.id)
-                    .is_some_and(|p| p.outcome == Some(Outcome::Passed))
-            })
+            .filter(|e| is_done(root, e, progress))
             .count();
-        let mut text = String::new();
+    }
+
+    /// Draws the screen over the last one, from the top. Unless `f` asked
+    /// for everything, it is cut to the terminal's height, so nothing
+    /// scrolls: the header and the first failure stay in view.
+    fn draw(&self, manifest: &Manifest, current: usize, root: &Path) {
+        let exercise = &manifest.exercises[current];
+        let (width, height) = screen::size();
+        let read = if root.join(exercise.book_html()).is_file() {
+            exercise.book_html()
+        } else {
+            exercise.book_page()
+        };
+        let mut top = String::new();
         if let Some(banner) = &self.banner {
-            text.push_str(&format!("{banner}\n\n"));
+            top.push_str(&format!("{banner}\n\n"));
         }
-        text.push_str(&format!(
-            "asynclings watch: {} ({} of {} done)\n  edit {}   read {}\n\n",
+        top.push_str(&format!(
+            "asynclings watch: {} ({} of {} done)\n  edit {}\n  read {}\n\n",
             exercise.id,
-            done,
+            self.done,
             manifest.exercises.len(),
             exercise.stub().display(),
-            exercise.book_page().display()
+            read.display()
         ));
         if !self.phase.is_empty() {
-            text.push_str(&format!("{}\n\n", self.phase));
+            top.push_str(&format!("{}\n\n", self.phase));
         }
-        if self.full {
-            text.push_str(&self.full_output);
-            text.push('\n');
-        } else {
-            text.push_str(&self.report);
-        }
+        let mut bottom = String::new();
         if let Some(hint) = &self.hint {
-            text.push_str(&format!("\n{hint}\n"));
+            bottom.push_str(&format!("\n{hint}"));
         }
-        text.push_str(
-            "\nSave the file to test again · q quit · h next hint · r re-run · f full output\n",
+        bottom.push_str(
+            "\nsave: test again · q quit · h hint · r re-run · f full output · n next not done",
         );
+        let top = screen::wrap(&top, width);
+        let bottom = screen::wrap(&bottom, width);
+        let body_text = if self.full {
+            &self.full_output
+        } else {
+            &self.report
+        };
+        let body = screen::wrap(body_text, width);
+        let body = if self.full {
+            body
+        } else {
+            let used: usize = top
+                .iter()
+                .chain(&bottom)
+                .map(|l| screen::rows(l, width))
+                .sum();
+            screen::fit(
+                &body,
+                width,
+                height.saturating_sub(used).max(3),
+                "press f to see all",
+            )
+        };
         let mut out = stdout();
-        let _ = execute!(
-            out,
-            terminal::Clear(terminal::ClearType::All),
-            cursor::MoveTo(0, 0)
-        );
-        // Raw mode does not turn "\n" into a new line at column 0.
-        let _ = write!(out, "{}", text.replace('\n', "\r\n"));
+        let _ = queue!(out, cursor::MoveTo(0, 0));
+        let lines = top.iter().chain(&body).chain(&bottom);
+        let count = top.len() + body.len() + bottom.len();
+        for (n, line) in lines.enumerate() {
+            let _ = queue!(
+                out,
+                style::Print(line),
+                terminal::Clear(terminal::ClearType::UntilNewLine)
+            );
+            // Raw mode does not turn "\n" into a new line at column 0; and
+            // no new line after the last, which would scroll a full screen.
+            if n + 1 < count {
+                let _ = queue!(out, style::Print("\r\n"));
+            }
+        }
+        let _ = queue!(out, terminal::Clear(terminal::ClearType::FromCursorDown));
         let _ = out.flush();
     }
 }
