@@ -9,13 +9,6 @@
 // or the reference solution with `cargo test --features solutions`.
 #[cfg_attr(not(feature = "solutions"), path = "../exercises/src/block_on.rs")]
 #[cfg_attr(feature = "solutions", path = "../solutions/src/block_on.rs")]
-#[allow(
-    unused_variables,
-    unused_imports,
-    unused_mut,
-    dead_code,
-    unreachable_code
-)]
 mod block_on;
 
 use std::future::Future;

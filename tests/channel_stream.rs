@@ -21,13 +21,6 @@
     path = "../exercises/src/channel_stream.rs"
 )]
 #[cfg_attr(feature = "solutions", path = "../solutions/src/channel_stream.rs")]
-#[allow(
-    unused_variables,
-    unused_imports,
-    unused_mut,
-    dead_code,
-    unreachable_code
-)]
 mod channel_stream;
 
 use std::panic::{self, AssertUnwindSafe};

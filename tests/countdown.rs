@@ -8,13 +8,6 @@
 // or the reference solution with `cargo test --features solutions`.
 #[cfg_attr(not(feature = "solutions"), path = "../exercises/src/countdown.rs")]
 #[cfg_attr(feature = "solutions", path = "../solutions/src/countdown.rs")]
-#[allow(
-    unused_variables,
-    unused_imports,
-    unused_mut,
-    dead_code,
-    unreachable_code
-)]
 mod countdown;
 
 use std::future::Future;

@@ -19,13 +19,6 @@
 // or the reference solution with `cargo test --features solutions`.
 #[cfg_attr(not(feature = "solutions"), path = "../exercises/src/fanout_stream.rs")]
 #[cfg_attr(feature = "solutions", path = "../solutions/src/fanout_stream.rs")]
-#[allow(
-    unused_variables,
-    unused_imports,
-    unused_mut,
-    dead_code,
-    unreachable_code
-)]
 mod fanout_stream;
 
 use std::sync::Arc;

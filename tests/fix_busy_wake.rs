@@ -12,13 +12,6 @@
 // or the reference solution with `cargo test --features solutions`.
 #[cfg_attr(not(feature = "solutions"), path = "../exercises/src/fix_busy_wake.rs")]
 #[cfg_attr(feature = "solutions", path = "../solutions/src/fix_busy_wake.rs")]
-#[allow(
-    unused_variables,
-    unused_imports,
-    unused_mut,
-    dead_code,
-    unreachable_code
-)]
 mod fix_busy_wake;
 
 use std::pin::Pin;

@@ -15,13 +15,6 @@
     path = "../exercises/src/fix_lost_wakeup.rs"
 )]
 #[cfg_attr(feature = "solutions", path = "../solutions/src/fix_lost_wakeup.rs")]
-#[allow(
-    unused_variables,
-    unused_imports,
-    unused_mut,
-    dead_code,
-    unreachable_code
-)]
 mod fix_lost_wakeup;
 
 use std::task::Poll;

@@ -10,13 +10,6 @@
 // or the reference solution with `cargo test --features solutions`.
 #[cfg_attr(not(feature = "solutions"), path = "../exercises/src/range_stream.rs")]
 #[cfg_attr(feature = "solutions", path = "../solutions/src/range_stream.rs")]
-#[allow(
-    unused_variables,
-    unused_imports,
-    unused_mut,
-    dead_code,
-    unreachable_code
-)]
 mod range_stream;
 
 use std::panic::{self, AssertUnwindSafe};

@@ -21,13 +21,6 @@
 // or the reference solution with `cargo test --features solutions`.
 #[cfg_attr(not(feature = "solutions"), path = "../exercises/src/std_vs_tokio.rs")]
 #[cfg_attr(feature = "solutions", path = "../solutions/src/std_vs_tokio.rs")]
-#[allow(
-    unused_variables,
-    unused_imports,
-    unused_mut,
-    dead_code,
-    unreachable_code
-)]
 mod std_vs_tokio;
 
 use std::future::Future;

@@ -19,13 +19,6 @@
     path = "../exercises/src/throttled_stream.rs"
 )]
 #[cfg_attr(feature = "solutions", path = "../solutions/src/throttled_stream.rs")]
-#[allow(
-    unused_variables,
-    unused_imports,
-    unused_mut,
-    dead_code,
-    unreachable_code
-)]
 mod throttled_stream;
 
 use std::time::Duration;

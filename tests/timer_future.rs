@@ -13,13 +13,6 @@
 // or the reference solution with `cargo test --features solutions`.
 #[cfg_attr(not(feature = "solutions"), path = "../exercises/src/timer_future.rs")]
 #[cfg_attr(feature = "solutions", path = "../solutions/src/timer_future.rs")]
-#[allow(
-    unused_variables,
-    unused_imports,
-    unused_mut,
-    dead_code,
-    unreachable_code
-)]
 mod timer_future;
 
 use std::future::Future;

@@ -16,13 +16,6 @@
 // or the reference solution with `cargo test --features solutions`.
 #[cfg_attr(not(feature = "solutions"), path = "../exercises/src/worker_pool.rs")]
 #[cfg_attr(feature = "solutions", path = "../solutions/src/worker_pool.rs")]
-#[allow(
-    unused_variables,
-    unused_imports,
-    unused_mut,
-    dead_code,
-    unreachable_code
-)]
 mod worker_pool;
 
 use std::panic::{self, AssertUnwindSafe};

@@ -6,7 +6,10 @@
 //! concepts; `cargo run` shows where you are.
 
 // The stubs are unfinished on purpose: until you fill them in, some parameters,
-// fields and imports are not used yet. Keep the compiler quiet about that.
+// fields and imports are not used yet. This crate (which only maintainers'
+// checks build) keeps quiet about that. The suites compile your file without
+// this line, and the runner shows their warnings about it once you have
+// edited it: then an unused `cx` is worth reading (a waker nobody registers?).
 #![allow(
     unused_variables,
     unused_imports,

@@ -19,7 +19,7 @@ pub struct Manifest {
 }
 
 /// One exercise, as `exercises.toml` describes it.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Exercise {
     /// The name shared by the stub, the solution and the suite.

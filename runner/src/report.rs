@@ -75,11 +75,14 @@ pub fn report(exercise: &Exercise, state: &State, run: Option<&Run>, full: bool)
             let total = run.outcomes.len();
             if *outcome == Outcome::Passed {
                 out.push_str(&format!("✓ {id}: all {total} tests pass.\n"));
+                warnings(&mut out, &run.warnings);
             } else {
                 out.push_str(&format!(
-                    "✗ {id}: {} of {total} tests fail.\n\n",
+                    "✗ {id}: {} of {total} tests fail.\n",
                     failed.len()
                 ));
+                warnings(&mut out, &run.warnings);
+                out.push('\n');
                 if !full {
                     failures(&mut out, failed);
                     out.push_str(&format!(
@@ -92,6 +95,21 @@ pub fn report(exercise: &Exercise, state: &State, run: Option<&Run>, full: bool)
         }
     }
     out
+}
+
+/// The compiler's warnings about the learner's file, short: an unused
+/// parameter is often the first sign of a forgotten waker or context.
+fn warnings(out: &mut String, warnings: &[String]) {
+    if warnings.is_empty() {
+        return;
+    }
+    out.push_str("The compiler warns about your file (often a hint):\n");
+    for warning in warnings.iter().take(3) {
+        out.push_str(&format!("  warning: {warning}\n"));
+    }
+    if warnings.len() > 3 {
+        out.push_str(&format!("  (and {} more)\n", warnings.len() - 3));
+    }
 }
 
 /// "1 test", "2 tests".

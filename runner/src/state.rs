@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::Path;
+use std::process::Command;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
@@ -181,7 +182,7 @@ pub fn measure(
     };
     for (exercise, build) in builds {
         let binary = match &build {
-            Build::Built(binaries) => binaries.get(&exercise.id).with_context(|| {
+            Build::Built(binaries, _) => binaries.get(&exercise.id).with_context(|| {
                 format!("cargo built no test binary for tests/{}.rs", exercise.id)
             })?,
             trouble => {
@@ -190,7 +191,10 @@ pub fn measure(
                 continue;
             }
         };
-        let run = run_showing_progress(binary, root, exercise, budgets)?;
+        let mut run = run_showing_progress(binary, root, exercise, budgets)?;
+        if let Build::Built(_, messages) = &build {
+            run.warnings = warnings_once_edited(root, exercise, messages);
+        }
         let outcome = outcome(&run);
         progress.record(root, exercise, outcome);
         states.insert(exercise.id.clone(), (State::Ran(outcome), Some(run)));
@@ -237,10 +241,28 @@ fn run_showing_progress(
     Ok(run)
 }
 
+/// The compiler's warnings about the learner's file, once they have edited
+/// it: an unused `cx` is a hint that the waker was forgotten. The untouched
+/// stubs leave parameters and imports unused on purpose, so their warnings
+/// are not shown.
+pub fn warnings_once_edited(root: &Path, exercise: &Exercise, messages: &str) -> Vec<String> {
+    let untouched = Command::new("git")
+        .current_dir(root)
+        .args(["diff", "--quiet", "HEAD", "--"])
+        .arg(exercise.stub())
+        .status()
+        .is_ok_and(|status| status.success());
+    if untouched {
+        Vec::new()
+    } else {
+        suite::warnings_about(messages, &exercise.stub())
+    }
+}
+
 /// What to tell the learner about a build that did not produce the suites.
 pub fn not_built(build: &Build, budgets: Budgets) -> String {
     match build {
-        Build::Built(_) => "the suite was built".into(),
+        Build::Built(..) => "the suite was built".into(),
         Build::Failed(messages) => first_error(messages),
         Build::TimedOut | Build::Cancelled => format!(
             "the build took longer than {}s and was stopped (set ASYNCLINGS_BUILD_BUDGET to \

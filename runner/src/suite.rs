@@ -55,8 +55,9 @@ pub fn build(root: &Path, against: Against, targets: &[&str]) -> Result<BTreeMap
 /// How a build with a time limit ended.
 #[derive(Clone, Debug)]
 pub enum Build {
-    /// The executable of each suite, by test target name.
-    Built(BTreeMap<String, PathBuf>),
+    /// The executable of each suite, by test target name, and what the
+    /// compiler said (its warnings).
+    Built(BTreeMap<String, PathBuf>, String),
     /// The compiler said no: its messages, as it printed them.
     Failed(String),
     /// Still building after the budget: stopped.
@@ -139,7 +140,35 @@ pub fn build_quietly(
     if !status.success() {
         return Ok(Build::Failed(stderr));
     }
-    Ok(Build::Built(test_executables(&stdout)))
+    Ok(Build::Built(test_executables(&stdout), stderr))
+}
+
+/// The compiler's warnings about `file`, one line each (what and where),
+/// from its rendered messages.
+pub fn warnings_about(messages: &str, file: &Path) -> Vec<String> {
+    let file = file.display().to_string();
+    let mut warnings = Vec::new();
+    let mut lines = messages.lines().peekable();
+    while let Some(line) = lines.next() {
+        let Some(what) = line.strip_prefix("warning: ") else {
+            continue;
+        };
+        // The location is on the next line: ` --> exercises/src/x.rs:29:42`.
+        let Some(at) = lines
+            .peek()
+            .and_then(|next| next.trim_start().strip_prefix("--> "))
+        else {
+            continue;
+        };
+        if let Some(position) = at.strip_prefix(&file).and_then(|p| p.strip_prefix(':')) {
+            let line_number = position.split(':').next().unwrap_or(position);
+            let warning = format!("{what} (line {line_number})");
+            if !warnings.contains(&warning) {
+                warnings.push(warning);
+            }
+        }
+    }
+    warnings
 }
 
 /// The test executables in cargo's JSON messages, by target name.
@@ -218,6 +247,9 @@ pub struct Run {
     pub stdout: String,
     /// What was seen of a run stopped at its time limit.
     pub hang: Option<Hang>,
+    /// The compiler's warnings about the learner's file, one line each; set
+    /// by whoever built the suite, and only once the file has been edited.
+    pub warnings: Vec<String>,
 }
 
 /// What the runner saw of a suite it had to stop: which tests had not
@@ -366,6 +398,7 @@ fn run_args(
         elapsed: start.elapsed(),
         stdout,
         hang,
+        warnings: Vec::new(),
     })
 }
 
@@ -458,6 +491,17 @@ pub fn parse_libtest(stdout: &str) -> Vec<Outcome> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_the_warnings_about_one_file() {
+        let messages = "warning: unused variable: `cx`\n  --> exercises/src/countdown.rs:29:42\n   |\n\
+                        29 |     fn poll(...)\n\nwarning: unused import: `x`\n --> tests/countdown.rs:3:5\n\n\
+                        warning: `asynclings` (test \"countdown\") generated 2 warnings\n";
+        assert_eq!(
+            warnings_about(messages, Path::new("exercises/src/countdown.rs")),
+            ["unused variable: `cx` (line 29)"]
+        );
+    }
 
     #[test]
     fn parses_results_and_failure_messages() {

@@ -1030,3 +1030,35 @@ fn watch_on_a_finished_exercise_stays_there_to_revisit_it() {
         terminal.drawn()
     );
 }
+
+/// Friction: the exercises' warnings were switched off, and with them the
+/// best nudge toward a lost wake-up there is: an unused `cx`. They show once
+/// the learner has edited the file (an untouched stub leaves things unused on
+/// purpose).
+#[test]
+fn the_compilers_warnings_about_an_edited_file_are_shown_as_hints() {
+    let (_turn, dir) = copy();
+    let (out, _) = run(dir, &["test", "countdown"], 1);
+    assert!(
+        !out.contains("warning"),
+        "not for the untouched stub: {out}"
+    );
+    let path = dir.join("exercises/src/countdown.rs");
+    let stub = fs::read_to_string(&path).unwrap();
+    let start = stub.find("todo!(").unwrap();
+    let end = start + stub[start..].find('\n').unwrap();
+    // Counts down, but never wakes the task: `cx` is left unused.
+    let forgetful = format!(
+        "{}if self.remaining == 0 {{ return Poll::Ready(()); }}\n        \
+         self.remaining -= 1;\n        Poll::Pending{}",
+        &stub[..start],
+        &stub[end..]
+    );
+    let _forgetful = Replaced::new(path, &forgetful);
+    let (out, _) = run(dir, &["test", "countdown"], 1);
+    assert!(out.contains("warning: unused variable: `cx`"), "{out}");
+    assert!(
+        out.contains("wakes_its_task_every_time_it_returns_pending"),
+        "{out}"
+    );
+}

@@ -391,14 +391,14 @@ impl Runs<'_> {
         self.busy = true;
         self.again = false;
         screen.phase = "building…".into();
-        let (root, id, budgets) = (self.root.to_owned(), exercise.id.clone(), self.budgets);
+        let (root, exercise, budgets) = (self.root.to_owned(), exercise.clone(), self.budgets);
         let (events, stop, generation) = (
             self.events.clone(),
             Arc::clone(&self.cancel),
             self.generation,
         );
         thread::spawn(move || {
-            let result = build_and_run(&root, &id, budgets, &stop, &events);
+            let result = build_and_run(&root, &exercise, budgets, &stop, &events);
             let _ = events.send(Event::Done { generation, result });
         });
     }
@@ -406,11 +406,12 @@ impl Runs<'_> {
 
 fn build_and_run(
     root: &Path,
-    id: &str,
+    exercise: &Exercise,
     budgets: Budgets,
     cancel: &AtomicBool,
     events: &Sender<Event>,
 ) -> Option<Finished> {
+    let id = exercise.id.as_str();
     let build = suite::build_quietly(root, &[id], budgets.build, cancel, |line| {
         let _ = events.send(Event::Building(line.to_owned()));
     });
@@ -421,9 +422,9 @@ fn build_and_run(
             compiler,
         })
     };
-    let binary = match build {
-        Ok(Build::Built(binaries)) => match binaries.get(id) {
-            Some(binary) => binary.clone(),
+    let (binary, messages) = match build {
+        Ok(Build::Built(binaries, messages)) => match binaries.get(id) {
+            Some(binary) => (binary.clone(), messages),
             None => return not_built(format!("no test binary for {id}"), String::new()),
         },
         Ok(Build::Cancelled) => return None,
@@ -437,9 +438,12 @@ fn build_and_run(
     let _ = events.send(Event::Running);
     match suite::run_watched(&binary, root, budgets.run, cancel, |_| {}) {
         Ok(run) if run.cancelled => None,
-        Ok(run) => Some(Finished {
+        Ok(mut run) => Some(Finished {
             state: State::Ran(state::outcome(&run)),
-            run: Some(run),
+            run: Some({
+                run.warnings = state::warnings_once_edited(root, exercise, &messages);
+                run
+            }),
             compiler: String::new(),
         }),
         Err(error) => not_built(format!("{error:#}"), String::new()),
