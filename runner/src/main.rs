@@ -180,7 +180,7 @@ fn run(command: Command) -> Result<u8> {
         Command::Solution { id, force } => {
             commands::solution::solution(&root, &manifest()?, id.as_deref(), force)
         }
-        Command::Prepare => ok(commands::prepare::prepare(&root)),
+        Command::Prepare => ok(commands::prepare::prepare(&root, &manifest()?)),
         Command::Doctor => commands::doctor::doctor(&root, &manifest()?),
         Command::Verify => ok(verify::verify(&root)),
         Command::BenchReport => ok(bench_report::bench_report(&root)),

@@ -1,31 +1,54 @@
 //! `cargo run -- prepare`: everything built ahead of a workshop.
 
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Result, bail};
 
-use crate::suite;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use crate::manifest::Manifest;
+use crate::suite::{self, Build};
 
 /// `cargo run -- prepare`: builds everything a workshop needs, so the first
-/// loop is fast and nothing needs the network afterwards.
-pub fn prepare(root: &Path) -> Result<()> {
-    let steps: [(&str, &[&str]); 2] = [
-        ("the suites, against the exercises", &["test", "--no-run"]),
-        (
-            "the suites, against the solutions",
-            &["test", "--no-run", "--features", "solutions"],
-        ),
-    ];
-    for (what, args) in steps {
-        println!("building {what}: cargo {}", args.join(" "));
-        let status = Command::new(suite::env_cargo())
-            .current_dir(root)
-            .args(args)
-            .status()?;
-        if !status.success() {
-            bail!("`cargo {}` failed", args.join(" "));
+/// loop is fast and nothing needs the network afterwards: the runner (it is
+/// running), every suite against the learner's exercises, and the book.
+/// (Not the suites against the solutions: a learner never builds those, and
+/// they would double the target folder.)
+pub fn prepare(root: &Path, manifest: &Manifest) -> Result<()> {
+    let ids: Vec<&str> = manifest.exercises.iter().map(|e| e.id.as_str()).collect();
+    println!("building the {} suites: cargo test --no-run", ids.len());
+    // Quietly: the untouched stubs' warnings (unused parameters, on purpose)
+    // would fill the screen. Cargo's progress is shown one line at a time.
+    let never = AtomicBool::new(false);
+    let mut last = String::new();
+    let terminal = std::io::stdout().is_terminal();
+    let build = suite::build_quietly(root, &ids, Duration::from_secs(3600), &never, |line| {
+        let line = line.trim();
+        if let Some(what) = line.strip_prefix("Compiling ") {
+            let krate = what.split_whitespace().next().unwrap_or(what);
+            if krate != last {
+                // On a terminal, one line that changes; in a log, a line each.
+                if terminal {
+                    print!("\r\x1b[2K  compiling {krate}");
+                    let _ = std::io::stdout().flush();
+                } else {
+                    println!("  compiling {krate}");
+                }
+                last = krate.to_owned();
+            }
         }
+    })?;
+    match build {
+        Build::Built(..) if terminal => println!("\r\x1b[2K  done"),
+        Build::Built(..) => println!("  done"),
+        Build::Failed(messages) => bail!(
+            "the suites do not build:\n{}",
+            crate::report::first_error(&messages)
+        ),
+        Build::TimedOut | Build::Cancelled => bail!("the build was stopped"),
     }
     if mdbook_version().is_some() {
         println!("building the book: mdbook build book");
