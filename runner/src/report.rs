@@ -75,13 +75,13 @@ pub fn report(exercise: &Exercise, state: &State, run: Option<&Run>, full: bool)
             let total = run.outcomes.len();
             if *outcome == Outcome::Passed {
                 out.push_str(&format!("✓ {id}: all {total} tests pass.\n"));
-                warnings(&mut out, &run.warnings);
+                warnings(&mut out, id, &run.warnings);
             } else {
                 out.push_str(&format!(
                     "✗ {id}: {} of {total} tests fail.\n",
                     failed.len()
                 ));
-                warnings(&mut out, &run.warnings);
+                warnings(&mut out, id, &run.warnings);
                 out.push('\n');
                 if !full {
                     failures(&mut out, failed);
@@ -99,16 +99,22 @@ pub fn report(exercise: &Exercise, state: &State, run: Option<&Run>, full: bool)
 
 /// The compiler's warnings about the learner's file, short: an unused
 /// parameter is often the first sign of a forgotten waker or context.
-fn warnings(out: &mut String, warnings: &[String]) {
+fn warnings(out: &mut String, id: &str, warnings: &[String]) {
     if warnings.is_empty() {
         return;
     }
+    // Unused variables first: an unused `cx` says more than an unused import.
+    let mut warnings: Vec<&String> = warnings.iter().collect();
+    warnings.sort_by_key(|w| !w.starts_with("unused variable"));
     out.push_str("The compiler warns about your file (often a hint):\n");
-    for warning in warnings.iter().take(3) {
+    for warning in warnings.iter().take(2) {
         out.push_str(&format!("  warning: {warning}\n"));
     }
-    if warnings.len() > 3 {
-        out.push_str(&format!("  (and {} more)\n", warnings.len() - 3));
+    if warnings.len() > 2 {
+        out.push_str(&format!(
+            "  (and {} more: `cargo test --test {id}` shows them all)\n",
+            warnings.len() - 2
+        ));
     }
 }
 
