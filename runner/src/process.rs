@@ -32,28 +32,33 @@ pub struct Group {
 
 impl Group {
     /// Spawns `command` as the leader of a new process group.
+    ///
+    /// The registry stays locked from before the spawn until the child is in
+    /// it: a signal that ends the runner meanwhile ([`stop_everything`] takes
+    /// the same lock) either comes first, and nothing is started, or after,
+    /// and finds the child. (Without this, a child started just as the runner
+    /// exits was never stopped.)
     pub fn spawn(command: &mut Command) -> Result<Self> {
         #[cfg(unix)]
         {
             use std::os::unix::process::CommandExt;
             command.process_group(0);
         }
+        let mut running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+        if running.1 {
+            anyhow::bail!(
+                "the runner is stopping: {:?} not started",
+                command.get_program()
+            );
+        }
         let child = command
             .spawn()
             .with_context(|| format!("starting {:?}", command.get_program()))?;
-        let mut group = Self {
+        running.0.push(child.id());
+        Ok(Self {
             child,
             reaped: false,
-        };
-        let stopping = {
-            let mut running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
-            running.0.push(group.child.id());
-            running.1
-        };
-        if stopping {
-            group.kill();
-        }
-        Ok(group)
+        })
     }
 
     /// The child, for its pipes.
