@@ -171,6 +171,10 @@ fn status_on_a_fresh_copy_shows_nothing_done_and_where_to_start() {
     assert!(out.contains("0 of 12 exercises done"), "{out}");
     assert!(out.contains("exercises/src/countdown.rs"), "{out}");
     assert!(out.contains("book/src/exercises/countdown.md"), "{out}");
+    assert!(
+        out.contains("mdbook build book"),
+        "and how to build the book: {out}"
+    );
     assert!(out.contains("cargo test --test countdown"), "{out}");
 
     // The second time, every result comes from the progress file.
@@ -1060,5 +1064,22 @@ fn the_compilers_warnings_about_an_edited_file_are_shown_as_hints() {
     assert!(
         out.contains("wakes_its_task_every_time_it_returns_pending"),
         "{out}"
+    );
+}
+
+/// Friction: the runner pointed at the raw Markdown page (with unexpanded
+/// `{{#include}}`s) even when the book was built.
+#[test]
+fn status_points_at_the_built_book_page_when_there_is_one() {
+    let (_turn, dir) = copy();
+    let page = dir.join("book/book/exercises/countdown.html");
+    fs::create_dir_all(page.parent().unwrap()).unwrap();
+    fs::write(&page, "<html></html>").unwrap();
+    let (out, _) = run(dir, &[], 0);
+    let address = format!("file://{}", fs::canonicalize(dir).unwrap().display());
+    fs::remove_dir_all(dir.join("book/book")).unwrap();
+    assert!(
+        out.contains(&format!("{address}/book/book/exercises/countdown.html")),
+        "{address} in: {out}"
     );
 }
