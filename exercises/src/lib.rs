@@ -25,6 +25,7 @@ pub mod fanout_stream;
 pub mod fix_backoff;
 pub mod fix_busy_wake;
 pub mod fix_lost_wakeup;
+pub mod merge_fair;
 pub mod range_stream;
 pub mod std_vs_tokio;
 pub mod throttled_stream;
