@@ -18,9 +18,11 @@
     unreachable_code
 )]
 
+pub mod batch_timeout;
 pub mod block_on;
 pub mod channel_stream;
 pub mod countdown;
+pub mod fair_yield;
 pub mod fanout_stream;
 pub mod fix_backoff;
 pub mod fix_busy_wake;

@@ -4,9 +4,11 @@
 //! stub in `exercises/src/`. The hidden suites in `tests/` run against this crate
 //! with `cargo test --features solutions`, and the book includes its code.
 
+pub mod batch_timeout;
 pub mod block_on;
 pub mod channel_stream;
 pub mod countdown;
+pub mod fair_yield;
 pub mod fanout_stream;
 pub mod fix_backoff;
 pub mod fix_busy_wake;
