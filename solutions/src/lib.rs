@@ -14,6 +14,7 @@ pub mod fix_backoff;
 pub mod fix_busy_wake;
 pub mod fix_lost_wakeup;
 pub mod merge_fair;
+pub mod pipeline;
 pub mod range_stream;
 pub mod std_vs_tokio;
 pub mod throttled_stream;
