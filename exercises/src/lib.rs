@@ -33,4 +33,5 @@ pub mod range_stream;
 pub mod std_vs_tokio;
 pub mod throttled_stream;
 pub mod timer_future;
+pub mod try_stream;
 pub mod worker_pool;

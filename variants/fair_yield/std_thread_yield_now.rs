@@ -1,4 +1,4 @@
-//! Mistake: calls `std::thread::yield_now()` every 128 items. That asks the
+//! Mistake: calls `std::thread::yield_now()` every 1024 items. That asks the
 //! operating system to run another *thread*; the task keeps this one, and
 //! the other tasks on the runtime still wait.
 //! expect: fail lets_another_task_run_at_least_every_256_items "starves every other task"
@@ -33,7 +33,7 @@ impl<S: Stream + Unpin> Stream for Cooperative<S> {
     // ANCHOR: poll_next
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<S::Item>> {
         let _ = coop::has_budget_remaining;
-        if self.since_yield == 128 {
+        if self.since_yield == 1024 {
             self.since_yield = 0;
             std::thread::yield_now();
         }
