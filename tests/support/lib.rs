@@ -251,3 +251,77 @@ impl Wake for WakeRecorder {
         self.woken.notify_all();
     }
 }
+
+/// How one run of [`drop_after_each_poll`] ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dropped {
+    /// The future was dropped after this many polls, each of which returned
+    /// `Pending` (0: dropped before its first poll).
+    AfterPolls(usize),
+    /// The future completed on this poll, and was dropped after that.
+    Completed { polls: usize },
+}
+
+/// A cancellation fuzzer: drops a future at every point where it can be
+/// dropped, and checks an invariant after each drop.
+///
+/// Dropping a future is how async Rust cancels it: `select!` drops the
+/// branches that lost, `timeout` drops what ran out of time, an aborted task
+/// drops its future. A future is dropped only between two polls, so "every
+/// point" is "after k polls", for k = 0, 1, 2, …: for each k, `setup` makes
+/// a fresh `(state, future)`, the future is polled k times on a fresh paused
+/// current-thread runtime (after each `Pending`, the runtime runs until the
+/// future is woken, as an executor would), then dropped; the runtime's other
+/// tasks get a few turns, and `check(&state, how)` looks at what is left
+/// (no item lost, no permit kept, no task running). The runs stop after the
+/// first one in which the future completed. A future that has not completed
+/// after `max_polls` polls fails the test with `what`; one that is never woken
+/// fails as a lost wake-up, as in [`paused`].
+pub fn drop_after_each_poll<S, F>(
+    what: &str,
+    max_polls: usize,
+    setup: impl Fn() -> (S, F) + Send + Sync + 'static,
+    check: impl Fn(&S, Dropped) + Send + Sync + 'static,
+) where
+    S: 'static,
+    F: Future + 'static,
+{
+    let setup = Arc::new(setup);
+    let check = Arc::new(check);
+    for k in 0..=max_polls {
+        let (setup, check) = (Arc::clone(&setup), Arc::clone(&check));
+        let completed = paused(
+            &format!("{what} (in the run that drops it after {k} polls)"),
+            move || async move {
+                let (state, future) = setup();
+                let mut future = Box::pin(future);
+                let mut polls = 0;
+                let done = std::future::poll_fn(|cx| {
+                    if polls == k {
+                        return std::task::Poll::Ready(None);
+                    }
+                    polls += 1;
+                    future.as_mut().poll(cx).map(|_| Some(polls))
+                })
+                .await;
+                // The cancellation itself.
+                drop(future);
+                // Whatever the future spawned, or woke on its way out, gets
+                // to run before the check.
+                for _ in 0..16 {
+                    tokio::task::yield_now().await;
+                }
+                let how = match done {
+                    Some(polls) => Dropped::Completed { polls },
+                    None => Dropped::AfterPolls(k),
+                };
+                check(&state, how);
+                done.is_some()
+            },
+        );
+        if completed {
+            return;
+        }
+    }
+    panic!("{what}: it had not completed after {max_polls} polls");
+}
