@@ -18,6 +18,7 @@ pub mod pipeline;
 pub mod range_stream;
 pub mod std_vs_tokio;
 pub mod throttled_stream;
+pub mod timeout_future;
 pub mod timer_future;
 pub mod try_stream;
 pub mod worker_pool;
