@@ -9,7 +9,9 @@
 //! input had an item, and then wakes the waker of its latest poll as soon as
 //! any input has one; it does not keep waking itself while it waits (a few
 //! spurious wake-ups are allowed). `size_hint` adds up the live inputs'.
-//! `MergeFair<S>` is `Unpin` when `S` is.
+//! The merge holds no items of its own: dropped at any point, it has lost
+//! none (each item was yielded or is still in its input). `MergeFair<S>` is
+//! `Unpin` when `S` is.
 //!
 //! Every call into the merge runs under the watchdog: a `poll_next` that
 //! never returns fails the test in seconds instead of hanging it.
@@ -20,7 +22,10 @@
 #[cfg_attr(feature = "solutions", path = "../solutions/src/merge_fair.rs")]
 mod merge_fair;
 
+use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::pin::Pin;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
@@ -396,5 +401,74 @@ fn works_with_stream_combinators_and_is_unpin() {
     assert_eq!(
         total, expected,
         "the even items of two inputs, summed through filter/map/fold"
+    );
+}
+
+/// An input that is not `Send` (it holds an `Rc`), so boxed without the
+/// `Send` of [`Input`].
+type LocalInput = Pin<Box<dyn Stream<Item = u32>>>;
+
+/// The items an input still holds, where the test can see them.
+type Queue = Rc<RefCell<VecDeque<u32>>>;
+
+/// Three inputs of three items each, backed by queues that the test can
+/// still look into after the merge (and the inputs in it) are dropped.
+fn shared_inputs() -> (Vec<Queue>, Vec<LocalInput>) {
+    let queues: Vec<_> = (1..=3u32)
+        .map(|k| {
+            Rc::new(RefCell::new(
+                (0..3).map(|i| k * 1000 + i).collect::<VecDeque<_>>(),
+            ))
+        })
+        .collect();
+    let inputs = queues
+        .iter()
+        .map(|queue| {
+            let queue = Rc::clone(queue);
+            let input: LocalInput = Box::pin(stream::poll_fn(move |_| {
+                Poll::Ready(queue.borrow_mut().pop_front())
+            }));
+            input
+        })
+        .collect();
+    (queues, inputs)
+}
+
+#[test]
+fn dropping_the_merge_at_any_point_loses_no_item() {
+    support::drop_after_each_poll(
+        "a consumer of the merge that takes its items one poll at a time",
+        100,
+        || {
+            let (queues, inputs) = shared_inputs();
+            let taken = Rc::new(RefCell::new(Vec::new()));
+            let consumer = {
+                let taken = Rc::clone(&taken);
+                async move {
+                    let mut merge = MergeFair::new(inputs);
+                    while let Some(item) = merge.next().await {
+                        taken.borrow_mut().push(item);
+                        // One item per poll of the consumer: a drop can
+                        // come between any two items.
+                        tokio::task::yield_now().await;
+                    }
+                }
+            };
+            ((queues, taken), consumer)
+        },
+        |(queues, taken), how| {
+            let taken = taken.borrow();
+            let left: usize = queues.iter().map(|queue| queue.borrow().len()).sum();
+            assert_eq!(
+                taken.len() + left,
+                9,
+                "the merge was dropped ({how:?}) after yielding {taken:?}, with {left} item(s) \
+                 left in its inputs: {} of the 9 items are gone. A merge holds no items of its \
+                 own: take an item from an input only to yield it at once (a merge that pulls \
+                 ahead into a buffer of its own loses that buffer when it is dropped, as \
+                 `select!` and `timeout` drop futures).",
+                9 - taken.len() - left
+            );
+        },
     );
 }
