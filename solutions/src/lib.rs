@@ -16,6 +16,7 @@ pub mod fix_lost_wakeup;
 pub mod merge_fair;
 pub mod pipeline;
 pub mod range_stream;
+pub mod select_loop;
 pub mod std_vs_tokio;
 pub mod throttled_stream;
 pub mod timeout_future;
