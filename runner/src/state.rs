@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
@@ -246,17 +246,35 @@ fn run_showing_progress(
 /// stubs leave parameters and imports unused on purpose, so their warnings
 /// are not shown.
 pub fn warnings_once_edited(root: &Path, exercise: &Exercise, messages: &str) -> Vec<String> {
-    let untouched = Command::new("git")
-        .current_dir(root)
-        .args(["diff", "--quiet", "HEAD", "--"])
-        .arg(exercise.stub())
-        .status()
-        .is_ok_and(|status| status.success());
+    let untouched = edited_stubs(root).is_some_and(|edited| !edited.contains(&exercise.stub()));
     if untouched {
         Vec::new()
     } else {
         suite::warnings_about(messages, &exercise.stub())
     }
+}
+
+/// The exercise files that differ from git's `HEAD`; `None` if git cannot
+/// tell (no git, not a checkout).
+pub fn edited_stubs(root: &Path) -> Option<Vec<PathBuf>> {
+    let output = Command::new("git")
+        .current_dir(root)
+        .args([
+            "status",
+            "--porcelain",
+            "--no-renames",
+            "--",
+            "exercises/src",
+        ])
+        .output()
+        .ok()?;
+    output.status.success().then(|| {
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|line| line.get(3..))
+            .map(PathBuf::from)
+            .collect()
+    })
 }
 
 /// What to tell the learner about a build that did not produce the suites.

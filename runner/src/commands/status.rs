@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::manifest::{Exercise, Manifest};
 use crate::progress::{Outcome, PROGRESS_FILE, Progress};
-use crate::state::{Budgets, State, measure, next};
+use crate::state::{self, Budgets, State, measure, next};
 
 fn bar(done: usize, total: usize) -> String {
     let width = 30;
@@ -89,7 +89,7 @@ pub fn list(root: &Path, manifest: &Manifest) -> Result<()> {
         .map(|e| e.id.len())
         .max()
         .unwrap_or(0);
-    let edited = edited_stubs(root);
+    let edited = state::edited_stubs(root);
     for (n, exercise) in manifest.exercises.iter().enumerate() {
         let state = &states[&exercise.id].0;
         let mark = if state.is_done() { "✓" } else { " " };
@@ -109,7 +109,7 @@ pub fn status_json(root: &Path, manifest: &Manifest) -> Result<()> {
     let mut progress = Progress::load(root)?;
     let all: Vec<&Exercise> = manifest.exercises.iter().collect();
     let states = measure(root, &mut progress, &all, Budgets::from_env())?;
-    let edited = edited_stubs(root);
+    let edited = state::edited_stubs(root);
     let exercises: Vec<_> = manifest
         .exercises
         .iter()
@@ -147,29 +147,6 @@ fn label(state: &State, exercise: &Exercise, edited: Option<&Vec<PathBuf>>) -> &
     } else {
         state.label()
     }
-}
-
-/// The exercise files that differ from git's `HEAD`; `None` if git cannot
-/// tell (no git, not a checkout).
-fn edited_stubs(root: &Path) -> Option<Vec<PathBuf>> {
-    let output = Command::new("git")
-        .current_dir(root)
-        .args([
-            "status",
-            "--porcelain",
-            "--no-renames",
-            "--",
-            "exercises/src",
-        ])
-        .output()
-        .ok()?;
-    output.status.success().then(|| {
-        String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .filter_map(|line| line.get(3..))
-            .map(PathBuf::from)
-            .collect()
-    })
 }
 
 /// Who and where, for an instructor collecting the JSON of a room:
