@@ -26,6 +26,7 @@ pub mod fair_yield;
 pub mod fanout_stream;
 pub mod fix_backoff;
 pub mod fix_busy_wake;
+pub mod fix_cancel_unsafe;
 pub mod fix_lost_wakeup;
 pub mod merge_fair;
 pub mod pipeline;
