@@ -21,13 +21,14 @@
 #[cfg_attr(feature = "solutions", path = "../solutions/src/fanout_stream.rs")]
 mod fanout_stream;
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::Poll;
 use std::time::Duration;
 
 use fanout_stream::FanoutStream;
 use futures::{Stream, StreamExt, stream};
+use support::Dropped;
 use tokio::sync::mpsc::Receiver;
 use tokio::sync::mpsc::error::TryRecvError;
 use tokio_test::task;
@@ -487,4 +488,80 @@ fn is_send_and_unpin_and_exact_on_a_multi_thread_runtime() {
             got.len()
         );
     }
+}
+
+/// What the cancellation fuzzer looks at after each drop: each receiver, and
+/// what its consumer has taken from it so far.
+type Consumers = Vec<(Arc<Mutex<Receiver<u32>>>, Arc<Mutex<Vec<u32>>>)>;
+
+#[test]
+fn dropped_at_any_point_each_receiver_holds_a_prefix_and_sees_the_end() {
+    support::drop_after_each_poll(
+        "a fan-out of 6 items to 3 receivers of 1, whose consumers look for an item every \
+         1, 10 and 25 ms",
+        200,
+        || {
+            let (fanout, receivers) = FanoutStream::new(stream::iter(0..6), 3, 1);
+            let consumers: Consumers = receivers
+                .into_iter()
+                .map(|rx| (Arc::new(Mutex::new(rx)), Arc::new(Mutex::new(Vec::new()))))
+                .collect();
+            for (pace, (rx, taken)) in [1, 10, 25].into_iter().zip(&consumers) {
+                let (rx, taken) = (Arc::clone(rx), Arc::clone(taken));
+                tokio::spawn(async move {
+                    loop {
+                        tokio::time::sleep(Duration::from_millis(pace)).await;
+                        let next = rx.lock().unwrap().try_recv();
+                        match next {
+                            Ok(item) => taken.lock().unwrap().push(item),
+                            Err(TryRecvError::Empty) => {}
+                            Err(TryRecvError::Disconnected) => break,
+                        }
+                    }
+                });
+            }
+            let run = async move {
+                let mut fanout = fanout;
+                while fanout.next().await.is_some() {}
+            };
+            (consumers, run)
+        },
+        |consumers: &Consumers, how| {
+            let mut counts = Vec::new();
+            for (k, (rx, taken)) in consumers.iter().enumerate() {
+                let mut items = taken.lock().unwrap().clone();
+                let (rest, ended) = drain(&mut rx.lock().unwrap());
+                items.extend(rest);
+                assert!(
+                    ended,
+                    "({how:?}) the FanoutStream was dropped, yet receiver {k} has not seen \
+                     the end: one of its senders is still alive. Dropping the stream must \
+                     drop every sender it holds, and nothing it started may keep running \
+                     (a spawned task that delivers later?)."
+                );
+                let prefix: Vec<u32> = (0..items.len() as u32).collect();
+                assert_eq!(
+                    items, prefix,
+                    "({how:?}) receiver {k} must hold the first items of the source, in \
+                     order, each once, whenever the stream is dropped; it got {items:?}"
+                );
+                counts.push(items.len());
+            }
+            let (min, max) = (counts.iter().min(), counts.iter().max());
+            assert!(
+                max.zip(min).is_some_and(|(max, min)| max - min <= 1),
+                "({how:?}) the receivers got {counts:?} items: an item is delivered to every \
+                 receiver before the next is pulled, so when the stream is dropped they \
+                 are at most one item apart (the item it was delivering reaches some \
+                 receivers and not the others)"
+            );
+            if let Dropped::Completed { .. } = how {
+                assert_eq!(
+                    counts,
+                    [6, 6, 6],
+                    "the stream ended, so every receiver should have every item"
+                );
+            }
+        },
+    );
 }
