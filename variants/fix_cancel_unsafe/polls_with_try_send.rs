@@ -3,7 +3,7 @@
 //! room only once per `patience`: an item goes in up to 50 ms after there is
 //! room for it, and the consumer finds `output` empty. Waiting, not
 //! polling, is what a future is for.
-//! expect: fail items_reach_output_as_soon_as_there_is_room "the moment the previous one is taken"
+//! expect: fail items_reach_output_as_soon_as_there_is_room "comes late"
 //! expect: fail returns_the_count_as_soon_as_the_input_is_closed_and_empty "at 480 ms"
 
 use std::time::Duration;
