@@ -52,7 +52,9 @@ use tokio_test::task;
 
 const WORKERS: usize = 4;
 
-const PAUSED_HANG: &str = "the test never finished";
+const PAUSED_HANG: &str = "the test never finished: a task waited for a lock that was \
+    never released, or blocked the runtime's only thread (a `block_on` inside a task, a \
+    std `Mutex` locked twice by one task)";
 
 const THREADS_HANG: &str = "the test never finished on the multi-thread runtime: a worker \
     thread is blocked. A `std::sync::Mutex` locked twice by one task (it deadlocks with \
@@ -260,15 +262,19 @@ fn no_lock_is_held_while_report_is_awaited() {
             seen,
             Some(1),
             "while the first `record_visit` was suspended awaiting its report, \
-             `visits(\"home\")` {}. No lock may be held while a report is awaited: count \
-             under the lock, let the guard go (end its block, or `drop(guard)`), and only \
-             then await `report(count)`. (A `tokio::sync::Mutex` compiles when held across \
-             `.await`, but then everyone waits for the slow report.)",
+             `visits(\"home\")` {}",
             match seen {
                 None => "never finished (1000 ms of virtual time): it waited for the lock \
-                         that the suspended call still held"
+                         that the suspended call still held. No lock may be held while a \
+                         report is awaited: count under the lock, end the guard's block, and \
+                         only then await `report(count)`. (A `tokio::sync::Mutex` compiles \
+                         when held across `.await`, but then everyone waits for the slow \
+                         report.)"
                     .to_owned(),
-                Some(n) => format!("gave {n}"),
+                Some(n) => format!(
+                    "gave {n}, not 1: the visit must be counted before its report is \
+                     awaited (count first, then report the new count)"
+                ),
             }
         );
         let second = within(1_000, cache.record_visit("home", |_| async {})).await;
