@@ -18,6 +18,7 @@ pub mod merge_fair;
 pub mod pipeline;
 pub mod range_stream;
 pub mod select_loop;
+pub mod shared_state;
 pub mod std_vs_tokio;
 pub mod throttled_stream;
 pub mod timeout_future;
