@@ -32,6 +32,11 @@ pub struct Exercise {
     pub page: String,
     /// A nudge, the concept behind it, and a near-solution.
     pub hints: [String; 3],
+    /// Set for an exercise whose file, as shipped, is meant not to compile
+    /// against its suite: the compiler's error is the lesson. Words that
+    /// error contains (`cargo verify` checks them).
+    #[serde(default)]
+    pub stub_compile_error: Option<String>,
 }
 
 impl Exercise {
@@ -43,6 +48,27 @@ impl Exercise {
     /// The reference solution.
     pub fn solution(&self) -> PathBuf {
         Path::new("solutions/src").join(format!("{}.rs", self.id))
+    }
+
+    /// Whether the suite is built against this exercise's file only when
+    /// the learner has changed it: the file as shipped does not compile
+    /// against it, on purpose (see `stub_compile_error`). `edited` is
+    /// [`crate::state::edited_stubs`]; when git cannot tell, the file counts
+    /// as changed.
+    pub fn untouched_and_not_compiling(&self, edited: Option<&[PathBuf]>) -> bool {
+        self.stub_compile_error.is_some()
+            && edited.is_some_and(|edited| !edited.contains(&self.stub()))
+    }
+
+    /// What to add when the suite does not compile: for an exercise shipped
+    /// that way, that this is where it starts.
+    pub fn not_compiling_note(&self) -> &'static str {
+        if self.stub_compile_error.is_some() {
+            " This exercise starts that way: its file compiles on its own, but not \
+             in its suite, and the compiler's first error below is the lesson."
+        } else {
+            ""
+        }
     }
 
     /// The hidden test suite.
@@ -253,6 +279,7 @@ mod tests {
             title: "Countdown".into(),
             page: "exercises/countdown.md".into(),
             hints: Default::default(),
+            stub_compile_error: None,
         };
         let header = |id: &str| {
             format!(

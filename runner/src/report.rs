@@ -14,7 +14,8 @@ pub fn report(exercise: &Exercise, state: &State, run: Option<&Run>, full: bool)
     match state {
         State::NotBuilt(error) => {
             out.push_str(&format!(
-                "✗ {id}: the code does not compile yet.\n\n{error}\n"
+                "✗ {id}: the code does not compile yet.{}\n\n{error}\n",
+                exercise.not_compiling_note()
             ));
         }
         State::Ran(Outcome::Hung) => {

@@ -143,6 +143,51 @@ pub fn measure(
     if stale.is_empty() {
         return Ok(states);
     }
+    // A file shipped not compiling (its lesson is the compiler's error) would
+    // fail the shared build of the others: build its suite on its own.
+    let edited = edited_stubs(root);
+    let (alone, stale): (Vec<&Exercise>, Vec<&Exercise>) = stale
+        .into_iter()
+        .partition(|e| e.untouched_and_not_compiling(edited.as_deref()));
+    let mut builds = Vec::new();
+    if !stale.is_empty() {
+        builds = build_together(root, &stale, budgets)?;
+    }
+    let never = AtomicBool::new(false);
+    for exercise in alone {
+        let build = suite::build_quietly(root, &[&exercise.id], budgets.build, &never, |_| {})?;
+        builds.push((exercise, build));
+    }
+    for (exercise, build) in builds {
+        let binary = match &build {
+            Build::Built(binaries, _) => binaries.get(&exercise.id).with_context(|| {
+                format!("cargo built no test binary for tests/{}.rs", exercise.id)
+            })?,
+            trouble => {
+                let note = not_built(trouble, budgets);
+                states.insert(exercise.id.clone(), (State::NotBuilt(note), None));
+                continue;
+            }
+        };
+        let mut run = run_showing_progress(binary, root, exercise, budgets)?;
+        if let Build::Built(_, messages) = &build {
+            run.warnings = warnings_once_edited(root, exercise, messages);
+        }
+        let outcome = outcome(&run);
+        progress.record(root, exercise, outcome);
+        states.insert(exercise.id.clone(), (State::Ran(outcome), Some(run)));
+    }
+    progress.save()?;
+    Ok(states)
+}
+
+/// Builds the suites of `stale` in one cargo call, or one by one if some do
+/// not compile.
+fn build_together<'e>(
+    root: &Path,
+    stale: &[&'e Exercise],
+    budgets: Budgets,
+) -> Result<Vec<(&'e Exercise, Build)>> {
     let targets: Vec<&str> = stale.iter().map(|e| e.id.as_str()).collect();
     let (mut told_deps, mut told_suites) = (false, false);
     let never = AtomicBool::new(false);
@@ -166,7 +211,7 @@ pub fn measure(
     // Each suite compiles only its own exercise's file. When some do not
     // compile, build the suites one by one, so that one unfinished exercise
     // never hides the state of the others.
-    let builds: Vec<(&Exercise, Build)> = match build {
+    Ok(match build {
         Build::Failed(_) if stale.len() > 1 => stale
             .iter()
             .map(|exercise| {
@@ -179,28 +224,7 @@ pub fn measure(
             .iter()
             .map(|exercise| (*exercise, build.clone()))
             .collect(),
-    };
-    for (exercise, build) in builds {
-        let binary = match &build {
-            Build::Built(binaries, _) => binaries.get(&exercise.id).with_context(|| {
-                format!("cargo built no test binary for tests/{}.rs", exercise.id)
-            })?,
-            trouble => {
-                let note = not_built(trouble, budgets);
-                states.insert(exercise.id.clone(), (State::NotBuilt(note), None));
-                continue;
-            }
-        };
-        let mut run = run_showing_progress(binary, root, exercise, budgets)?;
-        if let Build::Built(_, messages) = &build {
-            run.warnings = warnings_once_edited(root, exercise, messages);
-        }
-        let outcome = outcome(&run);
-        progress.record(root, exercise, outcome);
-        states.insert(exercise.id.clone(), (State::Ran(outcome), Some(run)));
-    }
-    progress.save()?;
-    Ok(states)
+    })
 }
 
 /// Runs a suite, and says so on the terminal when it takes more than a

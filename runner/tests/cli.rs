@@ -593,6 +593,56 @@ fn status_json_lists_every_exercise_with_its_state() {
     assert!(line.contains("not started"), "{out}");
 }
 
+/// The exercises whose file is shipped not compiling in its suite, on
+/// purpose (`stub_compile_error` in the manifest).
+fn shipped_not_compiling() -> Vec<String> {
+    let manifest = fs::read_to_string(source().join("exercises.toml")).unwrap();
+    let mut ids = Vec::new();
+    let mut id = None;
+    for line in manifest.lines() {
+        if let Some(value) = line.strip_prefix("id = ") {
+            id = Some(value.trim_matches('"').to_owned());
+        }
+        if line.starts_with("stub_compile_error") {
+            ids.extend(id.clone());
+        }
+    }
+    ids
+}
+
+#[test]
+fn a_file_shipped_not_compiling_is_not_started_and_its_error_is_shown_as_the_lesson() {
+    let (_turn, dir) = copy();
+    fresh_progress(dir);
+    let ids = shipped_not_compiling();
+    assert!(!ids.is_empty(), "no exercise has `stub_compile_error`");
+    for id in &ids {
+        // As shipped: "not started", and `test` shows the compiler's error
+        // with a word that this is where the exercise begins.
+        let (out, _) = run(dir, &["list"], 0);
+        let line = out.lines().find(|l| l.contains(id.as_str())).unwrap();
+        assert!(line.contains("not started"), "{out}");
+        let (out, _) = run(dir, &["test", id], 1);
+        assert!(out.contains("This exercise starts that way"), "{out}");
+        assert!(out.contains("error"), "{out}");
+        // Once edited and still not compiling, it is what it is.
+        let path = dir.join(format!("exercises/src/{id}.rs"));
+        let edited = format!("{}\n// started\n", fs::read_to_string(&path).unwrap());
+        let _edited = Replaced::new(path, &edited);
+        let (out, _) = run(dir, &["list"], 0);
+        let line = out.lines().find(|l| l.contains(id.as_str())).unwrap();
+        assert!(line.contains("does not compile"), "{out}");
+    }
+    // The others are still built together and run: the first is failing
+    // once edited, not "does not compile".
+    let path = dir.join("exercises/src/countdown.rs");
+    let edited = format!("{}\n// started\n", fs::read_to_string(&path).unwrap());
+    let _edited = Replaced::new(path, &edited);
+    let (out, _) = run(dir, &["list"], 0);
+    let line = out.lines().find(|l| l.contains("countdown")).unwrap();
+    assert!(line.contains("failing"), "{out}");
+}
+
 #[test]
 fn doctor_checks_the_toolchain_and_the_files() {
     let (_turn, dir) = copy();

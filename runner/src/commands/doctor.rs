@@ -111,9 +111,12 @@ fn unbuilt_suites<'m>(root: &Path, manifest: &'m Manifest) -> Vec<&'m str> {
         .filter(|entry| entry.path().extension().is_none())
         .map(|entry| entry.file_name().to_string_lossy().into_owned())
         .collect();
+    let edited = crate::state::edited_stubs(root);
     manifest
         .exercises
         .iter()
+        // `prepare` leaves these for later: see `prepare`.
+        .filter(|e| !e.untouched_and_not_compiling(edited.as_deref()))
         .map(|e| e.id.as_str())
         .filter(|id| {
             !names.iter().any(|name| {

@@ -18,7 +18,16 @@ use crate::suite::{self, Build};
 /// (Not the suites against the solutions: a learner never builds those, and
 /// they would double the target folder.)
 pub fn prepare(root: &Path, manifest: &Manifest) -> Result<()> {
-    let ids: Vec<&str> = manifest.exercises.iter().map(|e| e.id.as_str()).collect();
+    // A file shipped not compiling on purpose (its lesson is the compiler's
+    // error) has its suite built once the learner has changed it: its
+    // dependencies are the others', so that needs no network either.
+    let edited = crate::state::edited_stubs(root);
+    let ids: Vec<&str> = manifest
+        .exercises
+        .iter()
+        .filter(|e| !e.untouched_and_not_compiling(edited.as_deref()))
+        .map(|e| e.id.as_str())
+        .collect();
     println!("building the {} suites: cargo test --no-run", ids.len());
     // Quietly: the untouched stubs' warnings (unused parameters, on purpose)
     // would fill the screen. Cargo's progress is shown one line at a time.

@@ -42,7 +42,10 @@ pub fn status(root: &Path, manifest: &Manifest) -> Result<()> {
             println!("  test   {}", exercise.test_command());
             println!("  watch  cargo run -- watch   (re-runs the tests on every save)");
             match state {
-                State::NotBuilt(error) => println!("\nIt does not compile yet:\n{error}"),
+                State::NotBuilt(error) => println!(
+                    "\nIt does not compile yet.{}\n{error}",
+                    exercise.not_compiling_note()
+                ),
                 State::Ran(Outcome::Hung) => {
                     let hang = states[&exercise.id]
                         .1
@@ -139,10 +142,16 @@ pub fn status_json(root: &Path, manifest: &Manifest) -> Result<()> {
 }
 
 /// An exercise's state as a word: "not started" for one that fails with its
-/// file as shipped (unchanged since git's `HEAD`), else the state's label.
+/// file as shipped (unchanged since git's `HEAD`), or does not compile when
+/// that is how it is shipped, else the state's label.
 fn label(state: &State, exercise: &Exercise, edited: Option<&Vec<PathBuf>>) -> &'static str {
     let untouched = edited.is_some_and(|edited| !edited.contains(&exercise.stub()));
-    if untouched && matches!(state, State::Ran(Outcome::Failed)) {
+    let as_shipped = match state {
+        State::Ran(Outcome::Failed) => true,
+        State::NotBuilt(_) => exercise.stub_compile_error.is_some(),
+        _ => false,
+    };
+    if untouched && as_shipped {
         "not started"
     } else {
         state.label()

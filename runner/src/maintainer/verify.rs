@@ -12,13 +12,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 
 use crate::maintainer::variants;
 use crate::manifest::Manifest;
-use crate::suite::{self, Against, Status};
+use crate::suite::{self, Against, Build, Status};
 
 /// The runner's and the benchmarks' workspace, from the root.
 const RUNNER: &str = "runner/Cargo.toml";
@@ -59,14 +60,21 @@ pub fn verify(root: &Path) -> Result<()> {
         );
         Ok("formatted".into())
     });
-    const STUB_LINTS: [&str; 6] = [
+    const STUB_LINTS: [&str; 5] = [
         "unused_variables",
         "unused_imports",
         "unused_mut",
         "dead_code",
         "unreachable_code",
-        "clippy::await_holding_lock",
     ];
+    // A suite whose stub is shipped not compiling against it is left out of
+    // the stubs' lint (step 8 checks that it fails as designed).
+    let stub_targets: Vec<String> = manifest
+        .exercises
+        .iter()
+        .filter(|e| e.stub_compile_error.is_none())
+        .flat_map(|e| ["--test".to_owned(), e.id.clone()])
+        .collect();
     for (title, which) in [
         (
             "cargo clippy, against the solutions",
@@ -79,7 +87,13 @@ pub fn verify(root: &Path) -> Result<()> {
         ),
     ] {
         report.step(title, || {
-            let mut args = vec!["clippy", "--workspace", "--all-targets"];
+            let mut args = vec!["clippy", "--workspace"];
+            if which.is_empty() {
+                args.extend(["--lib", "--bins", "--examples", "--benches"]);
+                args.extend(stub_targets.iter().map(String::as_str));
+            } else {
+                args.push("--all-targets");
+            }
             args.extend(which);
             args.extend(["--", "-D", "warnings"]);
             if which.is_empty() {
@@ -122,7 +136,7 @@ pub fn verify(root: &Path) -> Result<()> {
         if expected_tests.is_empty() {
             bail!("skipped: the solutions did not pass")
         }
-        stubs_fail(root, &expected_tests)
+        stubs_fail(root, &manifest, &expected_tests)
     });
     report.step(
         "known mistakes fail, alternative solutions pass (variants/)",
@@ -272,12 +286,48 @@ fn solutions_pass(root: &Path, manifest: &Manifest) -> Result<BTreeMap<String, B
 }
 
 /// Runs every suite against the untouched stubs: every test the solutions ran
-/// must run here too, and fail.
-fn stubs_fail(root: &Path, expected: &BTreeMap<String, BTreeSet<String>>) -> Result<String> {
-    let ids: Vec<&str> = expected.keys().map(String::as_str).collect();
-    let binaries = suite::build(root, Against::Exercises, &ids)?;
+/// must run here too, and fail. A stub shipped not compiling on purpose
+/// (`stub_compile_error` in the manifest) must fail to compile, with those
+/// words in the compiler's messages.
+fn stubs_fail(
+    root: &Path,
+    manifest: &Manifest,
+    expected: &BTreeMap<String, BTreeSet<String>>,
+) -> Result<String> {
     let mut problems = Vec::new();
-    for (id, names) in expected {
+    let mut not_compiling = 0;
+    for exercise in &manifest.exercises {
+        let Some(words) = &exercise.stub_compile_error else {
+            continue;
+        };
+        let never = AtomicBool::new(false);
+        let id = exercise.id.as_str();
+        match suite::build_quietly(root, &[id], SUITE_LIMIT * 20, &never, |_| {})? {
+            Build::Failed(messages) if messages.to_lowercase().contains(&words.to_lowercase()) => {
+                not_compiling += 1;
+            }
+            Build::Failed(messages) => problems.push(format!(
+                "{id}: the stub does not compile against its suite, as designed, but the \
+                 compiler never says \"{words}\":\n{}",
+                indent(&messages)
+            )),
+            _ => problems.push(format!(
+                "{id}: the manifest says the stub does not compile against its suite \
+                 (\"{words}\"), but it does"
+            )),
+        }
+    }
+    let ids: Vec<&str> = expected
+        .keys()
+        .map(String::as_str)
+        .filter(|id| {
+            manifest
+                .get(id)
+                .is_some_and(|e| e.stub_compile_error.is_none())
+        })
+        .collect();
+    let binaries = suite::build(root, Against::Exercises, &ids)?;
+    for (id, names) in expected.iter().filter(|(id, _)| ids.contains(&id.as_str())) {
         let binary = binaries
             .get(id)
             .with_context(|| format!("no test binary was built for tests/{id}.rs"))?;
@@ -308,7 +358,9 @@ fn stubs_fail(root: &Path, expected: &BTreeMap<String, BTreeSet<String>>) -> Res
         bail!(problems.join("\n"));
     }
     let count: usize = expected.values().map(BTreeSet::len).sum();
-    Ok(format!("all {count} tests fail"))
+    Ok(format!(
+        "all {count} tests fail ({not_compiling} suite(s) by not compiling, as designed)"
+    ))
 }
 
 /// Builds and runs every example in `examples/` (the book's snippets that are
