@@ -305,6 +305,14 @@ fn a_full_mailbox_makes_callers_wait_for_room() {
                  mailbox is full; `send(..).await` waits"
             );
         }
+        // A fourth caller waits for room too, and gives up: dropped before
+        // its request went in, it must leave nothing behind.
+        let mut fourth = task::spawn(bank.deposit(1, 1000));
+        assert!(
+            poll_checked("the fourth call", &mut fourth).is_pending(),
+            "the fourth call, deposit(1, 1000), must wait for room too"
+        );
+        drop(fourth);
         settle().await;
         if third.is_woken() {
             let poll = poll_checked("the third call", &mut third);
@@ -353,6 +361,13 @@ fn a_full_mailbox_makes_callers_wait_for_room() {
                 Poll::Ready(Ok(101))
             ),
             "pause B ended: then deposit(1, 1) and deposit(1, 100) are answered, in order"
+        );
+        assert_eq!(
+            checked("balance(1)", bank.balance(1)).await,
+            Ok(101),
+            "deposit(1, 1000) waited for room and was dropped before it went in: it must \
+             leave nothing behind (a call whose `send` is dropped while it waits sends \
+             nothing; a send handed to a task of its own would go on without the caller)"
         );
     });
 }
