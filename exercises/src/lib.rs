@@ -18,6 +18,7 @@
     unreachable_code
 )]
 
+pub mod actor;
 pub mod batch_timeout;
 pub mod block_on;
 pub mod channel_stream;

@@ -4,6 +4,7 @@
 //! stub in `exercises/src/`. The hidden suites in `tests/` run against this crate
 //! with `cargo test --features solutions`, and the book includes its code.
 
+pub mod actor;
 pub mod batch_timeout;
 pub mod block_on;
 pub mod channel_stream;

@@ -1,0 +1,177 @@
+//! `actor`: a bank of accounts owned by one task, reached through a
+//! cloneable handle.
+//!
+//! The accounts live inside the actor's task and nowhere else: no lock, no
+//! `Arc`. Callers talk to it through a bounded `mpsc` channel, its mailbox;
+//! each request carries a `oneshot::Sender` for its answer. The mailbox is
+//! bounded, so a caller that finds it full waits for room (backpressure).
+//! The actor's loop ends when `recv` gives `None`: every `Handle` (every
+//! `Sender`) is gone and the mailbox is empty. A handle turns both ways a
+//! call can go unanswered (the mailbox is closed, the reply sender was
+//! dropped) into `Err(ActorGone)`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+/// The balances, by account number. An account nobody paid into is not in
+/// the map, and its balance is 0.
+pub type Accounts = BTreeMap<u32, u64>;
+
+/// The call got no answer: the actor has ended (or ends before answering).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActorGone;
+
+impl fmt::Display for ActorGone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the actor has ended")
+    }
+}
+
+impl std::error::Error for ActorGone {}
+
+// ANCHOR: message
+/// A request, as it travels through the mailbox: what to do, and where to
+/// send the answer.
+pub enum Message {
+    /// Adds `amount` to `account`; answers the new balance.
+    Deposit {
+        account: u32,
+        amount: u64,
+        reply: oneshot::Sender<u64>,
+    },
+    /// Answers the balance of `account` (0 if nobody paid into it).
+    Balance {
+        account: u32,
+        reply: oneshot::Sender<u64>,
+    },
+    /// Holds the actor until `until` completes, then answers: a stand-in for
+    /// a request that takes time (a write to disk, a call to another
+    /// service). The actor handles nothing else meanwhile.
+    Pause {
+        until: Pin<Box<dyn Future<Output = ()> + Send>>,
+        reply: oneshot::Sender<()>,
+    },
+    /// Answers, then ends the actor: the requests still in the mailbox get
+    /// no answer.
+    Stop { reply: oneshot::Sender<()> },
+}
+
+/// A way to reach the actor. Clone it for every caller; the actor ends
+/// when the last clone is dropped.
+#[derive(Clone)]
+pub struct Handle {
+    mailbox: mpsc::Sender<Message>,
+}
+// ANCHOR_END: message
+
+// ANCHOR: spawn
+/// Starts the actor on the current tokio runtime, with room for `mailbox`
+/// requests waiting (at least 1). Its task ends with the accounts as they
+/// are then.
+pub fn spawn(mailbox: usize) -> (Handle, JoinHandle<Accounts>) {
+    // Bounded: when `mailbox` requests wait, the next caller waits too.
+    let (sender, inbox) = mpsc::channel(mailbox);
+    // The actor gets the receiver and nothing else: were it given a clone
+    // of `sender`, its own mailbox could never close, and it would never end.
+    let actor = tokio::spawn(run(inbox));
+    (Handle { mailbox: sender }, actor)
+}
+// ANCHOR_END: spawn
+
+// ANCHOR: run
+/// The actor: owns the accounts, handles one request at a time, in the order
+/// they came, until every handle is gone or a `Stop`.
+async fn run(mut inbox: mpsc::Receiver<Message>) -> Accounts {
+    let mut accounts = Accounts::new();
+    // `None`: every sender is dropped and the mailbox is empty.
+    while let Some(message) = inbox.recv().await {
+        // An answer nobody waits for any more (the caller gave up and dropped
+        // its call) is not an error: `send` hands it back, and it is dropped.
+        match message {
+            Message::Deposit {
+                account,
+                amount,
+                reply,
+            } => {
+                let balance = accounts.entry(account).or_default();
+                *balance += amount;
+                let _ = reply.send(*balance);
+            }
+            Message::Balance { account, reply } => {
+                let _ = reply.send(accounts.get(&account).copied().unwrap_or(0));
+            }
+            Message::Pause { until, reply } => {
+                // Awaited here, in the loop: nothing else is handled meanwhile.
+                until.await;
+                let _ = reply.send(());
+            }
+            Message::Stop { reply } => {
+                let _ = reply.send(());
+                break;
+            }
+        }
+    }
+    // Returning drops `inbox`: the requests still in it are dropped, and
+    // with them their reply senders, so their callers get `Err(ActorGone)`.
+    accounts
+}
+// ANCHOR_END: run
+
+impl Handle {
+    // ANCHOR: call
+    /// One round trip: a fresh oneshot channel, the request with its sender
+    /// into the mailbox (waiting for room if it is full), then the answer.
+    async fn call<T>(
+        &self,
+        request: impl FnOnce(oneshot::Sender<T>) -> Message,
+    ) -> Result<T, ActorGone> {
+        let (reply, answer) = oneshot::channel();
+        // `Err`: the actor has ended, and its mailbox is closed.
+        self.mailbox
+            .send(request(reply))
+            .await
+            .map_err(|_| ActorGone)?;
+        // `Err`: the actor dropped `reply` without answering (it ended, or
+        // stopped, before it came to this request).
+        answer.await.map_err(|_| ActorGone)
+    }
+    // ANCHOR_END: call
+
+    /// Adds `amount` to `account` and returns the new balance.
+    pub async fn deposit(&self, account: u32, amount: u64) -> Result<u64, ActorGone> {
+        self.call(|reply| Message::Deposit {
+            account,
+            amount,
+            reply,
+        })
+        .await
+    }
+
+    /// The balance of `account`.
+    pub async fn balance(&self, account: u32) -> Result<u64, ActorGone> {
+        self.call(|reply| Message::Balance { account, reply }).await
+    }
+
+    /// Holds the actor until `until` completes; returns then.
+    pub async fn pause(
+        &self,
+        until: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ActorGone> {
+        self.call(|reply| Message::Pause {
+            until: Box::pin(until),
+            reply,
+        })
+        .await
+    }
+
+    /// Ends the actor, whatever handles remain; returns once it has taken
+    /// the request.
+    pub async fn stop(&self) -> Result<(), ActorGone> {
+        self.call(|reply| Message::Stop { reply }).await
+    }
+}
