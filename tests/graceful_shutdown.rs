@@ -336,6 +336,15 @@ fn check(plan: &Plan, got: &Outcome) {
             .map(|&(id, _, _)| id)
             .filter(|id| got.at_return[id].dropped_at.is_none())
             .collect();
+        if running.is_empty() {
+            panic!(
+                "{story}, and shutdown had not returned at {} ms, a second after the grace \
+                 period ended, though every job had ended by then: it waits for something \
+                 that never comes. A `TaskTracker` that was never closed? Its `wait()` \
+                 returns only once it is closed AND empty.",
+                deadline + 1000
+            );
+        }
         panic!(
             "{story}, and shutdown had not returned at {} ms, a second after the grace period \
              ended (jobs {running:?} were still running then). When the grace period ends, \
@@ -419,8 +428,9 @@ fn check(plan: &Plan, got: &Outcome) {
                 "job {id} is reported aborted, but its future had not been dropped when \
                  shutdown returned: its task was still there. `abort` only asks; the task \
                  stops at its next poll. Wait for each aborted task to end (the `JoinSet`'s \
-                 `join_next` until `None`, or each `JoinHandle`) before reporting it; \
-                 dropping a `JoinSet` aborts its tasks but does not wait ({story})"
+                 `join_next` until `None`, or each `JoinHandle`) before reporting it. \
+                 Dropping a `JoinSet` aborts its tasks but does not wait; a task spawned with \
+                 `tokio::spawn` whose handle was not kept cannot be aborted at all ({story})"
             );
         }
     }
