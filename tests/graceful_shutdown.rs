@@ -33,7 +33,10 @@
 
 // The code under test, compiled into this suite: your `exercises/src/graceful_shutdown.rs`,
 // or the reference solution with `cargo test --features solutions`.
-#[cfg_attr(not(feature = "solutions"), path = "../exercises/src/graceful_shutdown.rs")]
+#[cfg_attr(
+    not(feature = "solutions"),
+    path = "../exercises/src/graceful_shutdown.rs"
+)]
 #[cfg_attr(feature = "solutions", path = "../solutions/src/graceful_shutdown.rs")]
 mod graceful_shutdown;
 
@@ -91,7 +94,10 @@ impl Log {
     fn update(&self, id: u32, change: impl FnOnce(&mut Fate)) {
         // A job may panic on purpose while the lock is free; never poisoned
         // by us, but a learner's panic must not hide behind a poisoned lock.
-        let mut fates = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut fates = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         change(fates.entry(id).or_default());
     }
 
@@ -210,7 +216,11 @@ fn submit(sup: &Supervisor, start: Instant, log: &Log, id: u32, behaviour: Behav
                 !fate.polled && fate.dropped_at == Some(now),
                 "submit refused job {id} at {now} ms, but the job was {}: a refused job is \
                  dropped at once, never run (got its fate: {fate:?})",
-                if fate.polled { "run" } else { "kept, not dropped" }
+                if fate.polled {
+                    "run"
+                } else {
+                    "kept, not dropped"
+                }
             );
             false
         }
@@ -245,7 +255,11 @@ impl Plan {
 
     fn all_jobs(&self) -> Vec<(u32, u64, Behaviour)> {
         let mut all = self.jobs.clone();
-        all.extend(self.just_before.iter().map(|&(id, b)| (id, self.shutdown_at, b)));
+        all.extend(
+            self.just_before
+                .iter()
+                .map(|&(id, b)| (id, self.shutdown_at, b)),
+        );
         all
     }
 }
@@ -371,8 +385,8 @@ fn check(plan: &Plan, got: &Outcome) {
             if submitted == t {
                 "It was submitted just before shutdown was called: its task had not started \
                  yet. Every job accepted before shutdown closed the door must be waited for \
-                 (a `JoinSet` taken, or a list of handles copied, before the last `submit`? \
-                 a `TaskTracker` closed too early?)"
+                 (jobs still in a channel, on their way to the task that spawns them, when \
+                 that task stops? a list of handles copied before the last `submit`?)"
             } else if got.at_return[&id].dropped_at.is_some_and(|at| at < t) {
                 "It ended before shutdown began: report those too."
             } else {
@@ -669,7 +683,10 @@ fn no_job_is_accepted_once_shutdown_has_begun() {
             let refused = !submit(&inner, start, &inner_log, 2, Behaviour::EndsAt(20));
             let _ = tell.send(refused);
         };
-        assert!(sup.submit(1, submitter).is_ok(), "submit at 0 ms, nothing shut down");
+        assert!(
+            sup.submit(1, submitter).is_ok(),
+            "submit at 0 ms, nothing shut down"
+        );
         sleep(ms(10)).await;
         let report = sup.shutdown(ms(100)).await;
         let refused = told.await.unwrap_or(false);
@@ -764,7 +781,11 @@ fn the_token_tells_the_jobs_to_finish_up_when_shutdown_begins() {
             sup.token().is_cancelled(),
             "a token taken after shutdown began is already cancelled"
         );
-        assert_eq!(report.completed, [1]);
+        assert_eq!(
+            report.completed,
+            [1],
+            "job 1 was accepted at 0 ms and ended at 10 ms, within the grace period: completed"
+        );
     });
 }
 
@@ -798,7 +819,12 @@ fn a_panicking_job_is_reported_and_stops_nothing() {
 #[test]
 fn no_grace_aborts_every_running_job_at_once() {
     let plan = Plan {
-        jobs: vec![ends(1, 30), ends(2, 51), (3, 0, Behaviour::Never), ends(4, 50)],
+        jobs: vec![
+            ends(1, 30),
+            ends(2, 51),
+            (3, 0, Behaviour::Never),
+            ends(4, 50),
+        ],
         just_before: vec![],
         shutdown_at: 50,
         grace: 0,
