@@ -15,6 +15,7 @@ pub mod fix_backoff;
 pub mod fix_busy_wake;
 pub mod fix_cancel_unsafe;
 pub mod fix_lost_wakeup;
+pub mod graceful_shutdown;
 pub mod merge_fair;
 pub mod pipeline;
 pub mod range_stream;
