@@ -325,3 +325,116 @@ pub fn drop_after_each_poll<S, F>(
     }
     panic!("{what}: it had not completed after {max_polls} polls");
 }
+
+/// A global allocator that counts, per thread, the bytes allocated and not
+/// yet freed, and the peak of that count: what a piece of code holds on the
+/// heap, seen from outside.
+///
+/// A suite that needs it installs it in its own test binary (no other suite
+/// pays for it):
+///
+/// ```ignore
+/// #[global_allocator]
+/// static HEAP: support::CountingAlloc = support::CountingAlloc;
+/// ```
+///
+/// and measures with [`HeapProbe`]. The count is per thread: tests running
+/// side by side do not disturb each other, and a current-thread runtime
+/// (every helper here builds one on a thread of its own) runs all its tasks
+/// on the thread it counts. Memory freed on another thread than the one that
+/// allocated it skews both threads' counts by that much.
+pub struct CountingAlloc;
+
+thread_local! {
+    // Const-initialised and without a destructor: using them never allocates.
+    static HEAP_NOW: std::cell::Cell<isize> = const { std::cell::Cell::new(0) };
+    static HEAP_PEAK: std::cell::Cell<isize> = const { std::cell::Cell::new(0) };
+}
+
+static COUNTING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn count_heap(delta: isize) {
+    COUNTING.store(true, std::sync::atomic::Ordering::Relaxed);
+    // `try_with`: the thread's locals may already be gone while it ends.
+    let _ = HEAP_NOW.try_with(|now| {
+        let bytes = now.get() + delta;
+        now.set(bytes);
+        let _ = HEAP_PEAK.try_with(|peak| peak.set(peak.get().max(bytes)));
+    });
+}
+
+// SAFETY: every call is passed on to the system allocator unchanged; the
+// counting around it touches only two thread-local `Cell`s and never
+// allocates.
+unsafe impl std::alloc::GlobalAlloc for CountingAlloc {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        // SAFETY: the caller's contract is `System`'s.
+        let ptr = unsafe { std::alloc::System.alloc(layout) };
+        if !ptr.is_null() {
+            count_heap(layout.size() as isize);
+        }
+        ptr
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        // SAFETY: as above.
+        let ptr = unsafe { std::alloc::System.alloc_zeroed(layout) };
+        if !ptr.is_null() {
+            count_heap(layout.size() as isize);
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: as above.
+        unsafe { std::alloc::System.dealloc(ptr, layout) };
+        count_heap(-(layout.size() as isize));
+    }
+
+    unsafe fn realloc(
+        &self,
+        ptr: *mut u8,
+        layout: std::alloc::Layout,
+        new_size: usize,
+    ) -> *mut u8 {
+        // SAFETY: as above.
+        let new = unsafe { std::alloc::System.realloc(ptr, layout, new_size) };
+        if !new.is_null() {
+            count_heap(new_size as isize - layout.size() as isize);
+        }
+        new
+    }
+}
+
+/// Measures how much more the current thread holds on the heap, at most,
+/// from its start on. Needs [`CountingAlloc`] installed as the test binary's
+/// global allocator (it panics otherwise, rather than measure nothing). One
+/// probe at a time per thread.
+#[derive(Debug)]
+pub struct HeapProbe {
+    base: isize,
+}
+
+impl HeapProbe {
+    /// Starts measuring here.
+    pub fn start() -> Self {
+        // This `Box` goes through the global allocator: if that counts, the
+        // flag is set by now.
+        drop(std::hint::black_box(Box::new(0u8)));
+        assert!(
+            COUNTING.load(std::sync::atomic::Ordering::Relaxed),
+            "HeapProbe needs `#[global_allocator] static HEAP: support::CountingAlloc = \
+             support::CountingAlloc;` in the test binary"
+        );
+        let base = HEAP_NOW.with(std::cell::Cell::get);
+        HEAP_PEAK.with(|peak| peak.set(base));
+        HeapProbe { base }
+    }
+
+    /// The most bytes this thread held on the heap beyond what it held at
+    /// [`HeapProbe::start`], at any moment since.
+    pub fn peak(&self) -> usize {
+        let peak = HEAP_PEAK.with(std::cell::Cell::get);
+        usize::try_from(peak - self.base).unwrap_or(0)
+    }
+}
