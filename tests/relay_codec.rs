@@ -30,7 +30,7 @@
 //! client has closed its side, `serve_lines` answers what is left (a last
 //! line without `\n` included) and returns `Ok(())`; an I/O error from the
 //! stream is returned as it is. It holds no more than the codec does: a
-//! 16 MiB line without `\n` adds less than 1 MiB to the heap.
+//! 4 MiB line without `\n` adds less than 1 MiB to the heap.
 //!
 //! Left open: a last line that is only `\r` (`Text("")` or nothing), an
 //! over-long line of exactly `max_len + 1` bytes that is not UTF-8 (either
@@ -100,7 +100,7 @@ fn show(bytes: &[u8]) -> String {
 // ---------------------------------------------------------------------------
 
 /// What one decoding run gave: each item with the index of the chunk after
-/// which it came (`chunks.len()` for items from `decode_eof`).
+/// which it came ([`END`] for items from `decode_eof`).
 type Decoded = Vec<(usize, Line)>;
 
 /// Feeds `chunks` into one buffer, one after the other, calling `decode`
@@ -118,12 +118,18 @@ fn decode_chunks(max_len: usize, chunks: Vec<Vec<u8>>, eof: bool) -> Decoded {
             let input: Vec<u8> = chunks.concat();
             for (index, chunk) in chunks.iter().enumerate() {
                 buf.extend_from_slice(chunk);
-                drain(&mut decoded, index, &input, |buf| codec.decode(buf), &mut buf);
+                drain(
+                    &mut decoded,
+                    index,
+                    &input,
+                    |buf| codec.decode(buf),
+                    &mut buf,
+                );
             }
             if eof {
                 drain(
                     &mut decoded,
-                    chunks.len(),
+                    END,
                     &input,
                     |buf| codec.decode_eof(buf),
                     &mut buf,
@@ -134,7 +140,11 @@ fn decode_chunks(max_len: usize, chunks: Vec<Vec<u8>>, eof: bool) -> Decoded {
     )
 }
 
-/// Calls `decode` until it returns `None`, explaining an `Err`.
+/// The chunk index of the items that `decode_eof` gives.
+const END: usize = usize::MAX;
+
+/// Calls `decode` (or, with `index == END`, `decode_eof`) until it returns
+/// `None`, explaining an `Err`.
 fn drain(
     decoded: &mut Decoded,
     index: usize,
@@ -147,17 +157,22 @@ fn drain(
             Ok(Some(line)) => decoded.push((index, line)),
             Ok(None) => return,
             Err(error) => panic!(
-                "the decoder returned an error ({error}) on the input {} (after {} items: \
-                 {:?}). A bad line is data, not a broken stream: `FramedRead` ends its \
-                 stream after a decoder error (its next poll gives `None`), and the \
-                 connection would be over. Return `Ok(Some(Line::TooLong))` or \
-                 `Ok(Some(Line::NotUtf8))`; keep `Err` for I/O failures. (At the end of \
-                 the input, the `Decoder` trait's own `decode_eof` calls bytes after the \
-                 last `\\n` an error, \"bytes remaining on stream\": a last line without \
-                 `\\n` is a line, so write your own.)",
+                "`{}` returned an error ({error}) on the input {} (after {} items: {:?}). \
+                 A bad line is data, not a broken stream: `FramedRead` ends its stream \
+                 after a decoder error (its next poll gives `None`), and the connection \
+                 would be over. Return `Ok(Some(Line::TooLong))` or \
+                 `Ok(Some(Line::NotUtf8))`; keep `Err` for I/O failures.{}",
+                if index == END { "decode_eof" } else { "decode" },
                 show(input),
                 decoded.len(),
                 items(decoded),
+                if index == END {
+                    " (The `Decoder` trait's own `decode_eof` calls any bytes after the \
+                     last `\\n` an error, \"bytes remaining on stream\": a last line \
+                     without `\\n` is a line, so write your own.)"
+                } else {
+                    ""
+                },
             ),
         }
     }
@@ -182,7 +197,11 @@ fn assert_decodes(max_len: usize, input: &[u8], eof: bool, expected: &[Line], co
         "max_len {max_len}, the input {} given all at once{}: expected {expected:?}, got \
          {whole:?}. {concept}",
         show(input),
-        if eof { ", then the end of the input" } else { "" },
+        if eof {
+            ", then the end of the input"
+        } else {
+            ""
+        },
     );
     let bytes = input.iter().map(|&byte| vec![byte]).collect();
     let piecewise = items(&decode_chunks(max_len, bytes, eof));
@@ -193,7 +212,11 @@ fn assert_decodes(max_len: usize, input: &[u8], eof: bool, expected: &[Line], co
          anywhere, inside a line, between a `\\r` and its `\\n`, inside a UTF-8 \
          character){}: expected {expected:?}, got {piecewise:?}. {concept}",
         show(input),
-        if eof { ", then the end of the input" } else { "" },
+        if eof {
+            ", then the end of the input"
+        } else {
+            ""
+        },
     );
 }
 
@@ -203,7 +226,13 @@ fn decodes_lines_without_their_newline_or_the_carriage_return_before_it() {
         MAX,
         b"hello\nworld\r\n\nbare\rcr\n\r\nnot yet",
         false,
-        &[text("hello"), text("world"), text(""), text("bare\rcr"), text("")],
+        &[
+            text("hello"),
+            text("world"),
+            text(""),
+            text("bare\rcr"),
+            text(""),
+        ],
         "A line ends at `\\n`, and the item is the line without it, and without the \
          `\\r` of a `\\r\\n`; a `\\r` anywhere else is part of the line. A line whose \
          `\\n` has not come yet (\"not yet\") is no item (yet).",
@@ -269,8 +298,7 @@ fn a_too_long_line_is_reported_once_and_dropped_up_to_its_newline() {
         text("last"),
     ];
     assert_eq!(
-        got,
-        expected,
+        got, expected,
         "three lines of 100 bytes, max_len 16, in reads of 7 bytes: expected \
          {expected:?}, got {got:?}. Each over-long line is one `TooLong`, and \
          everything up to and including its `\\n` is dropped: the rest of a line is \
@@ -310,7 +338,13 @@ fn a_line_of_megabytes_without_a_newline_is_not_kept() {
             let input = b"x (4 MiB of them, no newline)";
             for index in 0..CHUNKS {
                 buf.extend_from_slice(&chunk);
-                drain(&mut decoded, index, input, |buf| codec.decode(buf), &mut buf);
+                drain(
+                    &mut decoded,
+                    index,
+                    input,
+                    |buf| codec.decode(buf),
+                    &mut buf,
+                );
                 assert!(
                     buf.len() <= CHUNK,
                     "after {} KiB of one line without `\\n` (max_len {LIMIT}), the buffer \
@@ -440,8 +474,11 @@ impl<S: AsyncRead + AsyncWrite> Client<S> {
         match tokio::time::timeout(ANSWER, self.writer.write_all(bytes)).await {
             Ok(Ok(())) => {}
             Ok(Err(error)) => panic!(
-                "the client could not write {}: {error} (the server's side is closed: \
-                 `serve_lines` returned or dropped the stream too early?)",
+                "the client could not write {}: {error}. The server's side is closed: \
+                 `serve_lines` returned (or dropped the stream) before the client had \
+                 finished. Did a bad line end it? A loop over `Some(Ok(line))` stops at \
+                 the first `Err`, `?` returns it, and `FramedRead` ends its stream after \
+                 a decoder error: a bad line must be an item.",
                 show(bytes)
             ),
             Err(_) => panic!(
@@ -666,13 +703,21 @@ fn answers_every_line_in_order_and_returns_ok_when_the_client_closes() {
     // A pipe of 64 bytes: the client writes while it reads, and the server
     // has to wait for room to answer, and for input, again and again.
     let served = with_client(MAX, 64, move |client| async move {
-        let Client { mut reader, mut writer } = client;
+        let Client {
+            mut reader,
+            mut writer,
+        } = client;
         let writing = async move {
             for line in &lines {
-                writer.write_all(line).await.expect(
-                    "the client could not write: `serve_lines` returned or dropped the \
-                     stream before the end of the input",
-                );
+                if let Err(error) = writer.write_all(line).await {
+                    panic!(
+                        "the client could not write {}: {error}. `serve_lines` returned \
+                         (or dropped the stream) before the end of the input. Did a bad \
+                         line end it? A bad line must be an item, answered, and the \
+                         connection goes on.",
+                        show(line)
+                    );
+                }
             }
             writer.shutdown().await.unwrap();
         };
@@ -727,17 +772,40 @@ struct Scripted {
     script: Vec<Read>,
     next: usize,
     written: Rc<RefCell<Vec<u8>>>,
+    /// Bytes of flood given so far.
+    flooded: usize,
+    /// What the heap may grow by while the stream is read, and the probe
+    /// that measures it: a server that keeps the flood fails at once,
+    /// rather than after copying it around for seconds.
+    heap: Option<(usize, support::HeapProbe)>,
 }
 
 impl Scripted {
-    fn new(script: Vec<Read>) -> (Self, Rc<RefCell<Vec<u8>>>) {
+    fn new(script: Vec<Read>, heap_limit: Option<usize>) -> (Self, Rc<RefCell<Vec<u8>>>) {
         let written = Rc::default();
         let stream = Scripted {
             script,
             next: 0,
             written: Rc::clone(&written),
+            flooded: 0,
+            heap: heap_limit.map(|limit| (limit, support::HeapProbe::start())),
         };
         (stream, written)
+    }
+
+    fn check_heap(&self) {
+        if let Some((limit, probe)) = &self.heap {
+            let peak = probe.peak();
+            assert!(
+                peak < *limit,
+                "after {} KiB of a line without `\\n` (max_len {HUGE_LIMIT}), the server's \
+                 heap had grown by {peak} bytes: it keeps the over-long line. A client \
+                 sending 100 MB without a newline would make it hold 100 MB. The codec \
+                 must report the line as soon as it is too long and drop its bytes as \
+                 they come, up to its `\\n`.",
+                self.flooded / 1024,
+            );
+        }
     }
 }
 
@@ -748,6 +816,7 @@ impl AsyncRead for Scripted {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = &mut *self;
+        this.check_heap();
         match this.script.get_mut(this.next) {
             None => {}
             Some(Read::Bytes(bytes)) => {
@@ -761,6 +830,7 @@ impl AsyncRead for Scripted {
             }
             Some(Read::Flood(left)) => {
                 let n = (*left).min(buf.remaining()).min(64 * 1024);
+                this.flooded += n;
                 buf.initialize_unfilled_to(n).fill(b'x');
                 buf.advance(n);
                 *left -= n;
@@ -779,7 +849,11 @@ impl AsyncRead for Scripted {
 }
 
 impl AsyncWrite for Scripted {
-    fn poll_write(self: Pin<&mut Self>, _: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         self.written.borrow_mut().extend_from_slice(buf);
         Poll::Ready(Ok(buf.len()))
     }
@@ -794,16 +868,16 @@ impl AsyncWrite for Scripted {
 }
 
 /// Serves a scripted stream on the paused clock; returns what `serve_lines`
-/// returned, what it wrote, and how much more the heap held at its peak.
+/// returned and what it wrote. With a `heap_limit`, the test fails as soon
+/// as the heap has grown by that much since the start.
 fn serve_script(
     max_len: usize,
+    heap_limit: Option<usize>,
     script: impl FnOnce() -> Vec<Read> + Send + 'static,
-) -> (io::Result<()>, Vec<u8>, usize) {
+) -> (io::Result<()>, Vec<u8>) {
     support::paused(NEVER_FINISHED, move || async move {
-        let (stream, written) = Scripted::new(script());
-        let probe = support::HeapProbe::start();
+        let (stream, written) = Scripted::new(script(), heap_limit);
         let served = tokio::time::timeout(ANSWER, serve_lines(stream, max_len)).await;
-        let peak = probe.peak();
         let served = served.unwrap_or_else(|_| {
             panic!(
                 "`serve_lines` had not returned {ANSWER:?} after the end of its input \
@@ -811,40 +885,38 @@ fn serve_script(
             )
         });
         let written = written.borrow().clone();
-        (served, written, peak)
+        (served, written)
     })
 }
 
+/// The limit in the test with a 4 MiB line.
+const HUGE_LIMIT: usize = 1024;
+
 #[test]
-fn a_sixteen_megabyte_line_is_dropped_as_it_arrives_not_kept() {
-    const LIMIT: usize = 1024;
-    let (served, written, peak) = serve_script(LIMIT, || {
+fn a_four_megabyte_line_is_dropped_as_it_arrives_not_kept() {
+    // The stream fails the test once the heap has grown by 1 MiB.
+    let (served, written) = serve_script(HUGE_LIMIT, Some(1024 * 1024), || {
         vec![
             Read::Bytes(b"before\n"),
-            Read::Flood(16 * 1024 * 1024),
+            Read::Flood(4 * 1024 * 1024),
             Read::Bytes(b"\nafter\n"),
         ]
     });
+    let expected = "before\nerror: line too long (at most 1024 bytes)\nafter\n";
     assert!(
-        peak < 1024 * 1024,
-        "while a client sent a line of 16 MiB without `\\n` (max_len {LIMIT}), the \
-         server's heap grew by {peak} bytes: it keeps the over-long line. A client \
-         sending 100 MB without a newline would make it hold 100 MB. The codec must \
-         report the line as soon as it is too long and drop its bytes as they come, up \
-         to its `\\n`."
+        written == expected.as_bytes(),
+        "the client sent \"before\\n\", 4 MiB of x, then \"\\nafter\\n\" (max_len \
+         {HUGE_LIMIT}): expected three answers, {expected:?}, got {}. One error line for \
+         the whole over-long line: its rest, up to its `\\n`, is dropped, not taken for \
+         new lines.",
+        show(&written)
     );
-    assert_eq!(
-        String::from_utf8_lossy(&written),
-        "before\nerror: line too long (at most 1024 bytes)\nafter\n",
-        "the client sent \"before\\n\", 16 MiB of x, then \"\\nafter\\n\": expected three \
-         answers"
-    );
-    assert_returned_ok(served, "a 16 MiB line and the end of the input");
+    assert_returned_ok(served, "a 4 MiB line and the end of the input");
 }
 
 #[test]
 fn an_io_error_is_returned_not_swallowed() {
-    let (served, written, _) = serve_script(MAX, || {
+    let (served, written) = serve_script(MAX, None, || {
         vec![
             Read::Bytes(b"a\n"),
             Read::Fail(io::ErrorKind::ConnectionReset),

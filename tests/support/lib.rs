@@ -391,12 +391,7 @@ unsafe impl std::alloc::GlobalAlloc for CountingAlloc {
         count_heap(-(layout.size() as isize));
     }
 
-    unsafe fn realloc(
-        &self,
-        ptr: *mut u8,
-        layout: std::alloc::Layout,
-        new_size: usize,
-    ) -> *mut u8 {
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
         // SAFETY: as above.
         let new = unsafe { std::alloc::System.realloc(ptr, layout, new_size) };
         if !new.is_null() {
