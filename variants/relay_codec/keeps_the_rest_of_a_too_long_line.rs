@@ -64,11 +64,11 @@ impl LineCodec {
     }
 }
 
-// ANCHOR: decoder
 impl Decoder for LineCodec {
     type Item = Line;
     type Error = io::Error;
 
+    // ANCHOR: decoder
     fn decode(&mut self, buf: &mut BytesMut) -> io::Result<Option<Line>> {
         let window = buf.len().min(self.max_len + 2);
         if let Some(newline) = buf[..window].iter().position(|&byte| byte == b'\n') {

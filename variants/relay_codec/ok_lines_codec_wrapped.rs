@@ -2,11 +2,11 @@
 //! turned into items. Its limit counts a line's `\r` (its `\n` search
 //! stops after `max_length + 1` bytes), so it gets one byte more, and a
 //! line it lets through is measured again without its `\r`. After a
-//! `MaxLineLengthExceeded` it drops the rest of the line itself, up to the
-//! `\n`, without ever buffering more than `max_length + 1` bytes of it; and
-//! its `decode_eof` gives a last line without `\n`. (Its only other error,
-//! the `Io` one, is the bad UTF-8: it has taken the line out of the buffer
-//! by then.)
+//! `MaxLineLengthExceeded` it drops the rest of the line itself, as it
+//! arrives, up to the `\n` (from the next call on: the error leaves the
+//! buffer as it was); and its `decode_eof` gives a last line without `\n`.
+//! (Its only other error, the `Io` one, is the bad UTF-8: it has taken the
+//! line out of the buffer by then.)
 //! expect: pass
 
 use std::io;
