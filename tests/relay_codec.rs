@@ -224,7 +224,7 @@ fn assert_decodes(max_len: usize, input: &[u8], eof: bool, expected: &[Line], co
 fn decodes_lines_without_their_newline_or_the_carriage_return_before_it() {
     assert_decodes(
         MAX,
-        b"hello\nworld\r\n\nbare\rcr\n\r\nnot yet",
+        b"hello\nworld\r\n\nbare\rcr\n\r\ntwo\r\r\n spaces  \nnot yet",
         false,
         &[
             text("hello"),
@@ -232,10 +232,13 @@ fn decodes_lines_without_their_newline_or_the_carriage_return_before_it() {
             text(""),
             text("bare\rcr"),
             text(""),
+            text("two\r"),
+            text(" spaces  "),
         ],
         "A line ends at `\\n`, and the item is the line without it, and without the \
-         `\\r` of a `\\r\\n`; a `\\r` anywhere else is part of the line. A line whose \
-         `\\n` has not come yet (\"not yet\") is no item (yet).",
+         `\\r` of a `\\r\\n`; a `\\r` anywhere else is part of the line, and so are \
+         spaces (no trimming). A line whose `\\n` has not come yet (\"not yet\") is no \
+         item (yet).",
     );
 }
 
