@@ -149,8 +149,9 @@ impl Decoder for LineCodec {
         if let Some(line) = self.decode(buf)? {
             return Ok(Some(line));
         }
-        // The input ended inside an over-long line (already reported, and
-        // `decode` has dropped what was left of it), or after a `\n`.
+        // No whole line is left. If the input ended inside an over-long line,
+        // that was reported and `decode` has dropped its bytes; otherwise
+        // what is left (at most `max_len + 1` bytes) is a last line.
         self.discarding = false;
         self.searched = 0;
         if buf.is_empty() {
