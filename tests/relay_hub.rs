@@ -264,7 +264,7 @@ fn a_full_queue_keeps_the_oldest_lines_and_tells_at_once_how_many_it_missed() {
                 .to_owned()
         } else if got.first() == Some(&Delivery::Missed(3)) {
             "The notice came first and the newest lines were kept: that is \
-             `tokio::sync::broadcast`, whose ring overwrites the oldest line. The hub keeps \
+             `tokio::sync::broadcast`, whose ring overwrites the oldest lines. The hub keeps \
              the lines already queued (the oldest) and counts the newer ones, and the notice \
              comes after the queued lines."
                 .to_owned()

@@ -146,12 +146,12 @@ impl Subscription {
 impl Stream for Subscription {
     type Item = Delivery;
 
-// ANCHOR: mistake
+    // ANCHOR: mistake
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Delivery>> {
         // The lines, and nothing else: the count stays in the hub.
         self.get_mut().lines.poll_recv(cx)
     }
-// ANCHOR_END: mistake
+    // ANCHOR_END: mistake
 }
 
 impl Drop for Subscription {

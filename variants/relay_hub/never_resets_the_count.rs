@@ -169,10 +169,10 @@ impl Stream for Subscription {
             if let Ok(line) = this.lines.try_recv() {
                 return Poll::Ready(Some(line));
             }
-// ANCHOR: mistake
+            // ANCHOR: mistake
             let missed = client.missed;
             return Poll::Ready(Some(Delivery::Missed(missed)));
-// ANCHOR_END: mistake
+            // ANCHOR_END: mistake
         }
         // Not behind, nothing queued: wait. Falling behind takes a full
         // queue, and every line that fills it wakes us.

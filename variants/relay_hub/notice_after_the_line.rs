@@ -106,7 +106,7 @@ impl Hub {
             };
             // `try_send`, never `send().await`: one full queue must not hold
             // up the others (nor this lock, nor the publisher).
-// ANCHOR: mistake
+            // ANCHOR: mistake
             match client.queue.try_send(line) {
                 Ok(()) => {
                     // Room again: the line, then what it missed.
@@ -122,7 +122,7 @@ impl Hub {
                 Err(TrySendError::Full(_)) => client.missed += 1,
                 Err(TrySendError::Closed(_)) => {}
             }
-// ANCHOR_END: mistake
+            // ANCHOR_END: mistake
         }
     }
 

@@ -109,7 +109,7 @@ impl Hub {
             };
             // `try_send`, never `send().await`: one full queue must not hold
             // up the others (nor this lock, nor the publisher).
-// ANCHOR: mistake
+            // ANCHOR: mistake
             // What it missed first, if there is room for the notice.
             if client.missed > 0
                 && client
@@ -119,7 +119,7 @@ impl Hub {
             {
                 client.missed = 0;
             }
-// ANCHOR_END: mistake
+            // ANCHOR_END: mistake
             match client.queue.try_send(line) {
                 Ok(()) => {}
                 Err(TrySendError::Full(_)) => client.missed += 1,

@@ -101,14 +101,14 @@ impl Hub {
             if id == from {
                 continue;
             }
-// ANCHOR: mistake
+            // ANCHOR: mistake
             // A notice due goes in with the line, or neither does.
             let needed = if client.missed > 0 { 2 } else { 1 };
             if client.queue.capacity() < needed {
                 client.missed += 1;
                 continue;
             }
-// ANCHOR_END: mistake
+            // ANCHOR_END: mistake
             if client.missed > 0 {
                 let missed = std::mem::take(&mut client.missed);
                 let _ = client.queue.try_send(Delivery::Missed(missed));

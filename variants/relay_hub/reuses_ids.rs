@@ -80,9 +80,9 @@ impl Hub {
     pub fn join(&self) -> Subscription {
         let (queue, lines) = mpsc::channel(self.room.queue);
         let mut clients = self.room.lock();
-// ANCHOR: mistake
+        // ANCHOR: mistake
         let id = clients.joined.len() as ClientId + 1;
-// ANCHOR_END: mistake
+        // ANCHOR_END: mistake
         clients.joined.insert(id, Client { queue, missed: 0 });
         Subscription {
             id,

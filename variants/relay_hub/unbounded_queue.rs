@@ -78,10 +78,10 @@ impl Hub {
 
     /// Joins a new client (ids 1, 2, 3, … in order of joining).
     pub fn join(&self) -> Subscription {
-// ANCHOR: mistake
+        // ANCHOR: mistake
         // Room for every line: never full.
         let (queue, lines) = mpsc::unbounded_channel();
-// ANCHOR_END: mistake
+        // ANCHOR_END: mistake
         let mut clients = self.room.lock();
         // Never `joined.len() + 1`: after a client leaves, that is the id of
         // someone still in the room.

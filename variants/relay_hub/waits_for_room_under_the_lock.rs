@@ -94,7 +94,7 @@ impl Hub {
 
     /// Delivers `text` to every joined client except `from`. Never waits:
     /// a client whose queue is full misses the line (and is told later).
-// ANCHOR: mistake
+    // ANCHOR: mistake
     pub fn publish(&self, from: ClientId, text: String) {
         let mut clients = self.room.lock();
         for (&id, client) in clients.joined.iter_mut() {
@@ -110,7 +110,7 @@ impl Hub {
             let _ = futures::executor::block_on(client.queue.send(line));
         }
     }
-// ANCHOR_END: mistake
+    // ANCHOR_END: mistake
 
     /// How many clients are joined.
     pub fn clients(&self) -> usize {
