@@ -444,7 +444,7 @@ fn every_line_is_delivered_or_counted_exactly_whatever_the_order_of_events() {
                 seed ^= seed << 17;
                 let (got, want) = match seed % 10 {
                     0..=5 => {
-                        let from = if seed % 3 == 0 { ic } else { ia };
+                        let from = if seed.is_multiple_of(3) { ic } else { ia };
                         let text = step.to_string();
                         story.push(format!("{from} publishes {text}"));
                         hub.publish(from, text.clone());
@@ -637,7 +637,7 @@ fn many_publishers_at_once_every_client_gets_one_same_order() {
                 tokio::spawn(async move {
                     for k in 1..=LINES {
                         hub.publish(id, k.to_string());
-                        if k % 8 == 0 {
+                        if k.is_multiple_of(8) {
                             tokio::task::yield_now().await;
                         }
                     }
@@ -729,7 +729,7 @@ fn under_load_a_slow_reader_gets_every_line_or_its_count() {
                     tokio::spawn(async move {
                         for k in 1..=LINES {
                             hub.publish(id, k.to_string());
-                            if k % 16 == 0 {
+                            if k.is_multiple_of(16) {
                                 tokio::task::yield_now().await;
                             }
                         }
