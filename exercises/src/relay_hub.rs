@@ -2,7 +2,7 @@
 //! every other client, through a bounded queue per client; a client whose
 //! queue is full misses lines, and is told how many.
 //!
-//! Book: "The hub" (in the Capstone part). Test: `cargo test --test relay_hub`.
+//! Book: "The hub: one line to many" (in the Capstone part). Test: `cargo test --test relay_hub`.
 //!
 //! The policy, in short: `publish` never waits. A line that finds a client's
 //! queue full is counted, not queued, and the client is *behind*: every
