@@ -132,7 +132,9 @@ impl Hub {
             match client.queue.try_send(line) {
                 Ok(()) => {}
                 Err(TrySendError::Full(_)) => client.missed = 1,
-                // Its `Subscription` is being dropped and is about to leave.
+                // Nobody reads it any more: nothing to deliver, nothing to
+                // count. (A `Subscription` leaves the map before its
+                // receiver is dropped, so the hub does not see this.)
                 Err(TrySendError::Closed(_)) => {}
             }
         }

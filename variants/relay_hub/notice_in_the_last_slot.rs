@@ -123,7 +123,7 @@ impl Hub {
             match client.queue.try_send(line) {
                 Ok(()) => {}
                 Err(TrySendError::Full(_)) => client.missed += 1,
-                // Its `Subscription` is being dropped and is about to leave.
+                // Nobody reads it any more: nothing to deliver.
                 Err(TrySendError::Closed(_)) => {}
             }
         }

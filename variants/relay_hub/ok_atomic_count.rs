@@ -133,7 +133,7 @@ impl Hub {
                 Err(TrySendError::Full(_)) => {
                     client.missed.fetch_add(1, Ordering::AcqRel);
                 }
-                // Its `Subscription` is being dropped and is about to leave.
+                // Nobody reads it any more: nothing to deliver.
                 Err(TrySendError::Closed(_)) => {}
             }
         }

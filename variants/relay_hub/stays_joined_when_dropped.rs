@@ -117,7 +117,8 @@ impl Hub {
             match client.queue.try_send(line) {
                 Ok(()) => {}
                 Err(TrySendError::Full(_)) => client.missed = 1,
-                // Its `Subscription` is being dropped and is about to leave.
+                // Its subscription was dropped, and it stays in the map: every
+                // publish lands here, for ever.
                 Err(TrySendError::Closed(_)) => {}
             }
         }
