@@ -20,6 +20,7 @@ pub mod merge_fair;
 pub mod pipeline;
 pub mod range_stream;
 pub mod relay_codec;
+pub mod relay_hub;
 pub mod select_loop;
 pub mod shared_state;
 pub mod std_vs_tokio;

@@ -30,7 +30,23 @@ pub const PATIENCE: Duration = Duration::from_secs(2);
 /// wakes) runs in here instead, so the learner gets a message, not a frozen
 /// terminal. A panic inside `body` fails the test with the original message.
 pub fn watchdog<T: Send + 'static>(on_hang: &str, body: impl FnOnce() -> T + Send + 'static) -> T {
-    let value = watch(on_hang, Box::new(move || Box::new(body()) as AnyValue));
+    watchdog_within(PATIENCE, on_hang, body)
+}
+
+/// [`watchdog`] with a limit of its own, for a body that only makes plain
+/// calls and polls by hand (no runtime, no timers, microseconds of work):
+/// with a limit of, say, 500 ms, a suite in which most tests hang still
+/// ends well within 10 seconds.
+pub fn watchdog_within<T: Send + 'static>(
+    limit: Duration,
+    on_hang: &str,
+    body: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    let value = watch(
+        limit,
+        on_hang,
+        Box::new(move || Box::new(body()) as AnyValue),
+    );
     *value
         .downcast()
         .expect("the watchdog gives back what the body returned")
@@ -63,7 +79,7 @@ fn unerase<T: 'static>(value: AnyValue) -> T {
         .expect("the runtime gives back what the test's future returned")
 }
 
-fn watch(on_hang: &str, body: Box<dyn FnOnce() -> AnyValue + Send>) -> AnyValue {
+fn watch(limit: Duration, on_hang: &str, body: Box<dyn FnOnce() -> AnyValue + Send>) -> AnyValue {
     let (done_tx, done_rx) = mpsc::channel();
     let name = thread::current().name().unwrap_or("watched").to_owned();
     thread::Builder::new()
@@ -74,11 +90,11 @@ fn watch(on_hang: &str, body: Box<dyn FnOnce() -> AnyValue + Send>) -> AnyValue 
             let _ = done_tx.send(outcome);
         })
         .expect("the watchdog could not start a thread");
-    match done_rx.recv_timeout(PATIENCE) {
+    match done_rx.recv_timeout(limit) {
         Ok(Ok(value)) => value,
         Ok(Err(payload)) => panic::resume_unwind(payload),
         // The stuck thread is left behind; the test process ends without it.
-        Err(_) => panic!("still running after {PATIENCE:?}: {on_hang}"),
+        Err(_) => panic!("still running after {limit:?}: {on_hang}"),
     }
 }
 
@@ -118,6 +134,7 @@ fn run_paused(what: &str, make: MakeFuture) -> AnyValue {
          call on the runtime thread (`std::thread::sleep`, a std channel's `recv`)."
     );
     watch(
+        PATIENCE,
         &busy,
         Box::new(move || {
             tokio::runtime::Builder::new_current_thread()
@@ -176,6 +193,7 @@ where
 
 fn run_on(on_hang: &str, mut runtime: tokio::runtime::Builder, make: MakeFuture) -> AnyValue {
     watch(
+        PATIENCE,
         on_hang,
         Box::new(move || {
             runtime
