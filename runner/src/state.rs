@@ -171,7 +171,7 @@ pub fn measure(
         };
         let mut run = run_showing_progress(binary, root, exercise, budgets)?;
         if let Build::Built(_, messages) = &build {
-            run.warnings = warnings_once_edited(root, exercise, messages);
+            run.warnings = warnings_once_edited(edited.as_deref(), exercise, messages);
         }
         let outcome = outcome(&run);
         progress.record(root, exercise, outcome);
@@ -268,9 +268,13 @@ fn run_showing_progress(
 /// The compiler's warnings about the learner's file, once they have edited
 /// it: an unused `cx` is a hint that the waker was forgotten. The untouched
 /// stubs leave parameters and imports unused on purpose, so their warnings
-/// are not shown.
-pub fn warnings_once_edited(root: &Path, exercise: &Exercise, messages: &str) -> Vec<String> {
-    let untouched = edited_stubs(root).is_some_and(|edited| !edited.contains(&exercise.stub()));
+/// are not shown. `edited` is [`edited_stubs`], asked once by the caller.
+pub fn warnings_once_edited(
+    edited: Option<&[PathBuf]>,
+    exercise: &Exercise,
+    messages: &str,
+) -> Vec<String> {
+    let untouched = edited.is_some_and(|edited| !edited.contains(&exercise.stub()));
     if untouched {
         Vec::new()
     } else {

@@ -441,7 +441,8 @@ fn build_and_run(
         Ok(mut run) => Some(Finished {
             state: State::Ran(state::outcome(&run)),
             run: Some({
-                run.warnings = state::warnings_once_edited(root, exercise, &messages);
+                let edited = state::edited_stubs(root);
+                run.warnings = state::warnings_once_edited(edited.as_deref(), exercise, &messages);
                 run
             }),
             compiler: String::new(),
