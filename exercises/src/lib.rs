@@ -35,6 +35,7 @@ pub mod pipeline;
 pub mod range_stream;
 pub mod relay_codec;
 pub mod relay_hub;
+pub mod relay_server;
 pub mod select_loop;
 // This stub holds a std lock across `.await` on purpose (the suite's
 // `tokio::spawn` refuses it: that error is the exercise); this crate's own

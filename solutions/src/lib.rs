@@ -21,6 +21,7 @@ pub mod pipeline;
 pub mod range_stream;
 pub mod relay_codec;
 pub mod relay_hub;
+pub mod relay_server;
 pub mod select_loop;
 pub mod shared_state;
 pub mod std_vs_tokio;

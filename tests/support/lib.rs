@@ -191,9 +191,33 @@ where
     unerase(run_on(on_hang, runtime, erase(make)))
 }
 
-fn run_on(on_hang: &str, mut runtime: tokio::runtime::Builder, make: MakeFuture) -> AnyValue {
+/// Runs the future that `make` returns on a fresh multi-thread tokio runtime
+/// with two worker threads, I/O and the real clock, under a watchdog of
+/// `limit`: for suites that talk to a server over real sockets (on
+/// 127.0.0.1, port 0). Each of their waits has its own, shorter limit that
+/// names the step; `limit` only catches what those miss.
+pub fn sockets<F>(limit: Duration, on_hang: &str, make: impl FnOnce() -> F + Send + 'static) -> F::Output
+where
+    F: Future + 'static,
+    F::Output: Send + 'static,
+{
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    runtime.worker_threads(2).enable_all();
+    unerase(run_within(limit, on_hang, runtime, erase(make)))
+}
+
+fn run_on(on_hang: &str, runtime: tokio::runtime::Builder, make: MakeFuture) -> AnyValue {
+    run_within(PATIENCE, on_hang, runtime, make)
+}
+
+fn run_within(
+    limit: Duration,
+    on_hang: &str,
+    mut runtime: tokio::runtime::Builder,
+    make: MakeFuture,
+) -> AnyValue {
     watch(
-        PATIENCE,
+        limit,
         on_hang,
         Box::new(move || {
             runtime
