@@ -91,7 +91,9 @@ pub mod say {
 /// Serves clients on `listener` until `shutdown` is cancelled; then lets the
 /// connections finish (at most `config.grace`) and returns.
 pub async fn serve(listener: TcpListener, config: Config, shutdown: CancellationToken) {
-    todo!("accept in a loop, each connection spawned into a `JoinSet`, until `shutdown`; then wait at most `grace`, and abort the rest")
+    todo!(
+        "accept in a loop, each connection spawned into a `JoinSet`, until `shutdown`; then wait at most `grace`, and abort the rest"
+    )
 }
 
 /// Serves one client, from its welcome to its goodbye.
@@ -101,13 +103,18 @@ async fn connection(
     config: Config,
     shutdown: CancellationToken,
 ) -> io::Result<()> {
-    todo!("join the hub, `Framed` with a `LineCodec`, welcome; then one `select!` loop: shutdown, idle, a line from the client, a delivery for it")
+    todo!(
+        "join the hub, `Framed` with a `LineCodec`, welcome; then one `select!` loop: shutdown, idle, a line from the client, a delivery for it"
+    )
 }
 
 /// Runs a write, but gives up on a client that has taken nothing we wrote for
 /// `idle`: a client that neither reads nor closes must not keep its task (and
 /// its socket) forever. It misses lines meanwhile, as the hub says.
-async fn within_idle(config: Config, write: impl Future<Output = io::Result<()>>) -> io::Result<()> {
+async fn within_idle(
+    config: Config,
+    write: impl Future<Output = io::Result<()>>,
+) -> io::Result<()> {
     match timeout(config.idle, write).await {
         Ok(written) => written,
         Err(_) => Err(io::Error::new(

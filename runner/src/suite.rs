@@ -279,6 +279,17 @@ pub fn run(binary: &Path, root: &Path, limit: Duration) -> Result<Run> {
     run_watched(binary, root, limit, &AtomicBool::new(false), |_| {})
 }
 
+/// The variable that asks the suites for their full-size load tests (the
+/// relay server's 100 clients of 1,000 lines each): `cargo verify` sets it
+/// when it runs the suites against the solutions. A learner's run, and the
+/// runs against the stubs and the variants, use a smaller load.
+pub const FULL_LOAD: &str = "ASYNCLINGS_FULL_LOAD";
+
+/// [`run`], with the suites' load tests at full size ([`FULL_LOAD`]).
+pub fn run_at_full_load(binary: &Path, root: &Path, limit: Duration) -> Result<Run> {
+    run_with(binary, root, limit, &AtomicBool::new(false), |_| {}, &[(FULL_LOAD, "1")])
+}
+
 /// [`run`], also stopped as soon as `cancel` is set (then `cancelled`), and
 /// calling `waiting` about every 250 ms with the time spent so far, for a
 /// caller that shows that something is happening.
@@ -289,7 +300,18 @@ pub fn run_watched(
     cancel: &AtomicBool,
     waiting: impl FnMut(Duration),
 ) -> Result<Run> {
-    let mut run = run_args(binary, &[], root, limit, cancel, waiting)?;
+    run_with(binary, root, limit, cancel, waiting, &[])
+}
+
+fn run_with(
+    binary: &Path,
+    root: &Path,
+    limit: Duration,
+    cancel: &AtomicBool,
+    waiting: impl FnMut(Duration),
+    env: &[(&str, &str)],
+) -> Result<Run> {
+    let mut run = run_args(binary, &[], root, limit, cancel, waiting, env)?;
     if run.timed_out {
         // libtest prints the messages of failed tests only at the end, which
         // a stopped run never reaches: run the tests that failed once more,
@@ -301,7 +323,15 @@ pub fn run_watched(
         if !failed.is_empty() {
             let mut args = vec!["--exact"];
             args.extend(failed);
-            let again = run_args(binary, &args, root, limit.min(RERUN_LIMIT), cancel, |_| {})?;
+            let again = run_args(
+                binary,
+                &args,
+                root,
+                limit.min(RERUN_LIMIT),
+                cancel,
+                |_| {},
+                env,
+            )?;
             for outcome in &mut run.outcomes {
                 if let Some(same) = again.outcomes.iter().find(|o| o.name == outcome.name) {
                     outcome.output.clone_from(&same.output);
@@ -323,12 +353,14 @@ fn run_args(
     limit: Duration,
     cancel: &AtomicBool,
     mut waiting: impl FnMut(Duration),
+    env: &[(&str, &str)],
 ) -> Result<Run> {
     let start = Instant::now();
     let mut command = Command::new(binary);
     let mut child = Group::spawn(
         command
             .args(args)
+            .envs(env.iter().copied())
             .current_dir(root)
             // The suites' messages say what went wrong; a backtrace only buries them.
             .env("RUST_BACKTRACE", "0")

@@ -196,7 +196,11 @@ where
 /// `limit`: for suites that talk to a server over real sockets (on
 /// 127.0.0.1, port 0). Each of their waits has its own, shorter limit that
 /// names the step; `limit` only catches what those miss.
-pub fn sockets<F>(limit: Duration, on_hang: &str, make: impl FnOnce() -> F + Send + 'static) -> F::Output
+pub fn sockets<F>(
+    limit: Duration,
+    on_hang: &str,
+    make: impl FnOnce() -> F + Send + 'static,
+) -> F::Output
 where
     F: Future + 'static,
     F::Output: Send + 'static,

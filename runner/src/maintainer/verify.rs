@@ -236,8 +236,9 @@ fn cargo(root: &Path, args: &[&str]) -> Result<()> {
     Ok(())
 }
 
-/// Runs every suite against the solutions. All tests must pass and none may be
-/// ignored. Returns the names of the tests in each suite.
+/// Runs every suite against the solutions, with the load tests at full size
+/// (`suite::FULL_LOAD`). All tests must pass and none may be ignored.
+/// Returns the names of the tests in each suite.
 fn solutions_pass(root: &Path, manifest: &Manifest) -> Result<BTreeMap<String, BTreeSet<String>>> {
     let binaries = suite::build(root, Against::Solutions, &[])?;
     let mut problems = Vec::new();
@@ -248,7 +249,7 @@ fn solutions_pass(root: &Path, manifest: &Manifest) -> Result<BTreeMap<String, B
             problems.push(format!("{id}: no test binary was built for tests/{id}.rs"));
             continue;
         };
-        let run = suite::run(binary, root, SUITE_LIMIT)?;
+        let run = suite::run_at_full_load(binary, root, SUITE_LIMIT)?;
         if run.timed_out {
             problems.push(format!(
                 "{id}: the suite did not finish within {SUITE_LIMIT:?}"
