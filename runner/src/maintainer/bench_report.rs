@@ -493,7 +493,8 @@ fn relay_tables(relay: &[Measured], load: &BTreeMap<u64, LoadPoint>, shape: &Rel
          the time from the publisher's write to a listener's read, one line in flight at a \
          time (the fan-out, not queueing). Memory per client: how much the process's \
          resident set (`VmRSS`) grew with N idle clients connected, divided by N (kernel \
-         socket buffers are not in it); heap: the bytes the process asked of its \
+         socket buffers are not in it; it grows by whole pages of 4 KiB, so the fewer the \
+         clients, the rougher the figure); heap: the bytes the process asked of its \
          allocator. The server and the clients share one process and one tokio runtime of \
          2 workers.\n",
         shape.line, shape.window
