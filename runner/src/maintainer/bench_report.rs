@@ -6,9 +6,16 @@
 //! `book/src/measured/`:
 //!
 //! - `channels.md` and `channels.svg`: channel throughput, std vs tokio vs
-//!   futures, for the std vs tokio chapter;
+//!   futures, for the std vs tokio chapter (criterion's `channels/…` groups);
+//! - `relay.md` and `relay.svg`: the reference relay server under load
+//!   (the `relay` group, `benches/relay.rs`): lines delivered per second at
+//!   1 to 1,000 clients, with the fan-out latency and the memory per client
+//!   that the same benchmark writes to `target/criterion/relay/load.json`;
 //! - `ecosystem.md`: each reference solution against its ecosystem
-//!   equivalent, for the Performance chapter.
+//!   equivalent, for the Performance chapter (every other group).
+//!
+//! A page is written only if its benchmarks have results: after
+//! `cargo bench-all --bench relay` alone, only the relay page changes.
 //!
 //! Every number is also given as a ratio to the best of its group, measured in
 //! the same run: the ratios travel between machines, the times do not.
@@ -57,6 +64,29 @@ struct BenchmarkJson {
     throughput: Option<BTreeMap<String, u64>>,
 }
 
+/// `target/criterion/relay/load.json`, as `benches/relay.rs` writes it.
+#[derive(Debug, Deserialize)]
+struct LoadJson {
+    points: Vec<LoadPoint>,
+}
+
+/// The relay benchmark's second pass, for one client count.
+#[derive(Debug, Clone, Deserialize)]
+struct LoadPoint {
+    clients: u64,
+    /// Fan-out latency, one line in flight: median and 99th percentile.
+    p50_ns: u64,
+    p99_ns: u64,
+    /// The resident set's growth per idle client, in bytes (`None` where
+    /// the benchmark could not read it).
+    rss_per_client: Option<f64>,
+    /// The heap's growth per idle client, in bytes.
+    heap_per_client: Option<f64>,
+    /// The same latencies with `TCP_NODELAY` on the server's connections.
+    nodelay_p50_ns: Option<u64>,
+    nodelay_p99_ns: Option<u64>,
+}
+
 #[derive(Deserialize)]
 struct EstimatesJson {
     median: Estimate,
@@ -83,35 +113,107 @@ pub fn bench_report(root: &Path) -> Result<()> {
     let out = root.join("book/src/measured");
     fs::create_dir_all(&out)?;
     let machine = machine();
+    let Split {
+        channels,
+        relay,
+        ecosystem,
+    } = split(&measured);
+    let mut written = Vec::new();
 
-    let channels: Vec<_> = measured
-        .iter()
-        .filter(|m| m.group.starts_with("channels/"))
-        .cloned()
-        .collect();
-    let ecosystem: Vec<_> = measured
-        .iter()
-        .filter(|m| !m.group.starts_with("channels/"))
-        .cloned()
-        .collect();
+    let messages = constant(root, "benches/lib.rs", "MESSAGES");
+    if !channels.is_empty() {
+        let mut md = header(&machine, "--bench channels");
+        md.push_str(&matrices(&channels, &messages));
+        md.push_str("![Throughput of each channel, in millions of messages per second](measured/channels.svg)\n");
+        fs::write(out.join("channels.md"), md)?;
+        fs::write(out.join("channels.svg"), chart(&channels, &messages))?;
+        written.extend(["channels.md", "channels.svg"]);
+    }
 
-    let messages = messages(root);
-    let mut md = header(&machine, "--bench channels");
-    md.push_str(&matrices(&channels, &messages));
-    md.push_str("![Throughput of each channel, in millions of messages per second](measured/channels.svg)\n");
-    fs::write(out.join("channels.md"), md)?;
-    fs::write(out.join("channels.svg"), chart(&channels, &messages))?;
+    if !ecosystem.is_empty() {
+        let mut md = header(&machine, "--bench ecosystem");
+        md.push_str(&tables(&ecosystem, &messages));
+        fs::write(out.join("ecosystem.md"), md)?;
+        written.push("ecosystem.md");
+    }
 
-    let mut md = header(&machine, "--bench ecosystem");
-    md.push_str(&tables(&ecosystem, &messages));
-    fs::write(out.join("ecosystem.md"), md)?;
+    if relay.is_empty() {
+        println!(
+            "no relay results in {}: book/src/measured/relay.{{md,svg}} left as they are \
+             (`cargo bench-all --bench relay` measures them)",
+            criterion.display()
+        );
+    } else {
+        let load = read_load(&criterion.join("relay/load.json"))?;
+        let shape = RelayShape {
+            line: constant(root, "benches/relay.rs", "LINE"),
+            window: constant(root, "benches/relay.rs", "WINDOW"),
+        };
+        let mut md = header(&machine, "--bench relay");
+        md.push_str(&relay_tables(&relay, &load, &shape));
+        md.push_str(
+            "![Lines delivered per second by the relay server, by client count](measured/relay.svg)\n",
+        );
+        fs::write(out.join("relay.md"), md)?;
+        fs::write(out.join("relay.svg"), relay_chart(&relay))?;
+        written.extend(["relay.md", "relay.svg"]);
+    }
 
     println!(
-        "wrote book/src/measured/{{channels.md,channels.svg,ecosystem.md}} from {} results in {}",
+        "wrote book/src/measured/{{{}}} from {} results in {}",
+        written.join(","),
         measured.len(),
         criterion.display()
     );
     Ok(())
+}
+
+/// The results, by the page that shows them.
+struct Split {
+    /// Criterion's `channels/…` groups.
+    channels: Vec<Measured>,
+    /// The `relay` group.
+    relay: Vec<Measured>,
+    /// Every other group.
+    ecosystem: Vec<Measured>,
+}
+
+fn split(measured: &[Measured]) -> Split {
+    let mut split = Split {
+        channels: Vec::new(),
+        relay: Vec::new(),
+        ecosystem: Vec::new(),
+    };
+    for m in measured {
+        let page = if m.group.starts_with("channels/") {
+            &mut split.channels
+        } else if m.group == "relay" || m.group.starts_with("relay/") {
+            &mut split.relay
+        } else {
+            &mut split.ecosystem
+        };
+        page.push(m.clone());
+    }
+    split
+}
+
+/// The relay benchmark's latencies and memory, by client count; none if it
+/// has not written them (a run filtered to the throughput only).
+fn read_load(path: &Path) -> Result<BTreeMap<u64, LoadPoint>> {
+    let Ok(text) = fs::read_to_string(path) else {
+        println!(
+            "no {}: the relay page has no latency or memory figures",
+            path.display()
+        );
+        return Ok(BTreeMap::new());
+    };
+    let load: LoadJson =
+        serde_json::from_str(&text).with_context(|| format!("reading {}", path.display()))?;
+    Ok(load
+        .points
+        .into_iter()
+        .map(|point| (point.clients, point))
+        .collect())
 }
 
 /// Every `<group>/<bench>/new` result under `criterion`, in a stable order.
@@ -303,6 +405,212 @@ fn matrices(measured: &[Measured], messages: &str) -> String {
     out
 }
 
+/// What the relay benchmark's load is made of, read from its source.
+struct RelayShape {
+    /// Bytes of text per line.
+    line: String,
+    /// Lines per window.
+    window: String,
+}
+
+/// The relay benchmark's function for the server as it is; the other one
+/// has `TCP_NODELAY` set on every connection.
+const RELAY_AS_IS: &str = "throughput";
+const RELAY_NODELAY: &str = "throughput, TCP_NODELAY";
+
+/// Lines delivered per second, by client count, for one of the relay
+/// benchmark's functions.
+fn relay_rates<'a>(relay: &'a [Measured], function: &str) -> BTreeMap<u64, &'a Measured> {
+    relay
+        .iter()
+        .filter(|m| m.function == function)
+        .filter_map(|m| Some((m.parameter.as_deref()?.parse().ok()?, m)))
+        .collect()
+}
+
+fn per_second(m: &Measured) -> f64 {
+    m.melem_per_s().unwrap_or(0.0) * 1e6
+}
+
+/// A rate of lines: `850 k/s`, `1.23 M/s`.
+fn rate(per_second: f64) -> String {
+    if per_second >= 1e6 {
+        format!("{:.2} M/s", per_second / 1e6)
+    } else {
+        format!("{:.0} k/s", per_second / 1e3)
+    }
+}
+
+fn bytes(bytes: f64) -> String {
+    if bytes >= 1024.0 {
+        format!("{:.1} KiB", bytes / 1024.0)
+    } else {
+        format!("{bytes:.0} B")
+    }
+}
+
+/// The relay page's tables: the server as it is (throughput, latency,
+/// memory), then, if measured, the same server with `TCP_NODELAY`.
+fn relay_tables(relay: &[Measured], load: &BTreeMap<u64, LoadPoint>, shape: &RelayShape) -> String {
+    let as_is = relay_rates(relay, RELAY_AS_IS);
+    let nodelay = relay_rates(relay, RELAY_NODELAY);
+    let dash = || "–".to_owned();
+    let mut out = String::new();
+
+    let best = as_is.values().map(|m| per_second(m)).fold(0.0, f64::max);
+    let _ = writeln!(
+        out,
+        "**The relay server: 1 publisher, N listening clients**\n\n\
+         | clients | lines/s delivered | × best | p50 | p99 | memory per client | heap per client |\n\
+         |--:|--:|--:|--:|--:|--:|--:|"
+    );
+    for (&clients, m) in &as_is {
+        let point = load.get(&clients);
+        let _ = writeln!(
+            out,
+            "| {clients} | {} | {:.2} | {} | {} | {} | {} |",
+            rate(per_second(m)),
+            best / per_second(m).max(1e-9),
+            point.map_or_else(dash, |p| time(p.p50_ns as f64)),
+            point.map_or_else(dash, |p| time(p.p99_ns as f64)),
+            point
+                .and_then(|p| p.rss_per_client)
+                .map_or_else(dash, bytes),
+            point
+                .and_then(|p| p.heap_per_client)
+                .map_or_else(dash, bytes),
+        );
+    }
+    out.push('\n');
+    let _ = writeln!(
+        out,
+        "One publisher sends lines of {} bytes to the server, in windows of {} lines, \
+         never more than two windows ahead of the slowest listener (a client's queue in \
+         the server holds 64 lines, so no listener misses one); the server delivers every \
+         line to each of the N listening clients. Lines delivered per second count every \
+         delivery (a line sent to 1,000 listeners is 1,000 lines delivered); × best is the \
+         time per line delivered as a multiple of the best client count's. p50 and p99: \
+         the time from the publisher's write to a listener's read, one line in flight at a \
+         time (the fan-out, not queueing). Memory per client: how much the process's \
+         resident set (`VmRSS`) grew with N idle clients connected, divided by N (kernel \
+         socket buffers are not in it; it grows by whole pages of 4 KiB, so the fewer the \
+         clients, the rougher the figure); heap: the bytes the process asked of its \
+         allocator. The server and the clients share one process and one tokio runtime of \
+         2 workers.\n",
+        shape.line, shape.window
+    );
+
+    if !nodelay.is_empty() {
+        let _ = writeln!(
+            out,
+            "**The same server with `TCP_NODELAY` on every connection**\n\n\
+             | clients | lines/s delivered | × as is | p50 | p99 |\n\
+             |--:|--:|--:|--:|--:|"
+        );
+        for (&clients, m) in &nodelay {
+            let point = load.get(&clients);
+            let speedup = as_is.get(&clients).map_or_else(dash, |a| {
+                format!("{:.2}", per_second(m) / per_second(a).max(1e-9))
+            });
+            let _ = writeln!(
+                out,
+                "| {clients} | {} | {speedup} | {} | {} |",
+                rate(per_second(m)),
+                point
+                    .and_then(|p| p.nodelay_p50_ns)
+                    .map_or_else(dash, |ns| time(ns as f64)),
+                point
+                    .and_then(|p| p.nodelay_p99_ns)
+                    .map_or_else(dash, |ns| time(ns as f64)),
+            );
+        }
+        out.push('\n');
+        out.push_str(
+            "Nagle's algorithm off: the benchmark sets `TCP_NODELAY` on the listening \
+             socket, which Linux copies to every connection it accepts (`serve` is \
+             unchanged). × as is: lines delivered per second as a multiple of the server's \
+             as it is, with the same client count.\n\n",
+        );
+    }
+    out
+}
+
+/// Lines delivered per second by client count, as plain SVG: a bar for the
+/// server as it is and, if measured, one with `TCP_NODELAY`.
+fn relay_chart(relay: &[Measured]) -> String {
+    let as_is = relay_rates(relay, RELAY_AS_IS);
+    let nodelay = relay_rates(relay, RELAY_NODELAY);
+    let mut counts: Vec<u64> = as_is.keys().chain(nodelay.keys()).copied().collect();
+    counts.sort_unstable();
+    counts.dedup();
+    let series: Vec<(&str, &str, &BTreeMap<u64, &Measured>)> = [
+        ("as it is", "#0969da", &as_is),
+        ("TCP_NODELAY", "#1a7f37", &nodelay),
+    ]
+    .into_iter()
+    .filter(|(_, _, rates)| !rates.is_empty())
+    .collect();
+    let best = relay
+        .iter()
+        .map(per_second)
+        .fold(0.0_f64, f64::max)
+        .max(1e-9);
+    let (label_width, bar_width, bar, gap) = (110.0, 480.0, 18.0, 14.0);
+    let legend = 30.0;
+    let height = 20.0 + legend + counts.len() as f64 * (series.len() as f64 * bar + gap) + 10.0;
+    let width = label_width + bar_width + 110.0;
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" \
+         font-family=\"sans-serif\" font-size=\"13\">\n\
+         <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n\
+         <text x=\"10\" y=\"22\" font-weight=\"bold\" fill=\"#1f2328\">Lines delivered per \
+         second, 1 publisher → N clients</text>\n"
+    );
+    let mut x = label_width;
+    for (name, colour, _) in &series {
+        let _ = writeln!(
+            svg,
+            "<rect x=\"{x}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{colour}\"/>\
+             <text x=\"{}\" y=\"{}\" fill=\"#1f2328\">{name}</text>",
+            legend + 2.0,
+            x + 18.0,
+            legend + 13.0,
+        );
+        x += 140.0;
+    }
+    let mut y = 20.0 + legend;
+    for clients in counts {
+        let noun = if clients == 1 { "client" } else { "clients" };
+        let rows = series.len() as f64 * bar;
+        let _ = writeln!(
+            svg,
+            "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#1f2328\">{clients} {noun}</text>",
+            label_width - 8.0,
+            y + rows / 2.0 + 5.0,
+        );
+        for (_, colour, rates) in &series {
+            if let Some(m) = rates.get(&clients) {
+                let value = per_second(m);
+                let length = bar_width * value / best;
+                let _ = writeln!(
+                    svg,
+                    "<rect x=\"{label_width}\" y=\"{:.1}\" width=\"{length:.1}\" height=\"{}\" \
+                     fill=\"{colour}\"/><text x=\"{:.1}\" y=\"{:.1}\" fill=\"#444c56\">{}</text>",
+                    y + 1.0,
+                    bar - 3.0,
+                    label_width + length + 6.0,
+                    y + bar - 5.0,
+                    rate(value),
+                );
+            }
+            y += bar;
+        }
+        y += gap;
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
 fn title(group: &str, messages: &str) -> String {
     match group.strip_prefix("channels/") {
         Some(shape) => {
@@ -313,18 +621,25 @@ fn title(group: &str, messages: &str) -> String {
     }
 }
 
-/// The message count of the channel benchmarks, from their source, so the
-/// titles cannot drift from the code.
-fn messages(root: &Path) -> String {
-    fs::read_to_string(root.join("benches/lib.rs"))
+/// A constant of the benchmarks (`MESSAGES` in `benches/lib.rs`, say), from
+/// their source, so the titles cannot drift from the code; its name if it is
+/// not found.
+fn constant(root: &Path, file: &str, name: &str) -> String {
+    fs::read_to_string(root.join(file))
         .ok()
-        .and_then(|lib| {
-            lib.lines()
-                .find(|line| line.starts_with("pub const MESSAGES"))
+        .and_then(|source| {
+            source
+                .lines()
+                .find(|line| {
+                    let line = line.trim_start_matches("pub ");
+                    line.strip_prefix("const ")
+                        .and_then(|rest| rest.strip_prefix(name))
+                        .is_some_and(|rest| rest.starts_with(':'))
+                })
                 .and_then(|line| line.split('=').nth(1))
                 .map(|value| value.trim().trim_end_matches(';').to_owned())
         })
-        .unwrap_or_else(|| "MESSAGES".into())
+        .unwrap_or_else(|| name.into())
 }
 
 fn time(ns: f64) -> String {
@@ -432,13 +747,20 @@ mod tests {
         );
         fake(&root, "block_on", "solutions::block_on", None, 3e6);
         fake(&root, "block_on", "futures::executor::block_on", None, 1e6);
+        fake(&root, "relay", "throughput", Some("10"), 1e6);
         let measured = read_all(&root).unwrap();
         fs::remove_dir_all(&root).unwrap();
-        assert_eq!(measured.len(), 5);
+        assert_eq!(measured.len(), 6);
 
-        let (channels, others): (Vec<_>, Vec<_>) = measured
-            .into_iter()
-            .partition(|m| m.group.starts_with("channels/"));
+        let Split {
+            channels,
+            relay,
+            ecosystem: others,
+        } = split(&measured);
+        assert_eq!(channels.len(), 3);
+        // The relay's results have a page of their own, not the ecosystem's.
+        assert_eq!(relay.len(), 1);
+        assert_eq!(others.len(), 2);
         let matrix = matrices(&channels, "1000");
         assert!(
             matrix.contains("**1 → 1: 1000 messages in all**"),
@@ -460,5 +782,119 @@ mod tests {
             fastest.is_some_and(|fastest| slower > Some(fastest)),
             "{table}"
         );
+    }
+
+    fn relay(function: &str, clients: u64, median_ns: f64) -> Measured {
+        Measured {
+            group: "relay".into(),
+            function: function.into(),
+            parameter: Some(clients.to_string()),
+            elements: Some(1000 * clients),
+            median_ns,
+        }
+    }
+
+    fn point(clients: u64) -> LoadPoint {
+        LoadPoint {
+            clients,
+            p50_ns: 9_800 * clients,
+            p99_ns: 20_000 * clients,
+            rss_per_client: Some(12_288.0),
+            heap_per_client: Some(19_456.0),
+            nodelay_p50_ns: Some(5_000 * clients),
+            nodelay_p99_ns: None,
+        }
+    }
+
+    fn shape() -> RelayShape {
+        RelayShape {
+            line: "64".into(),
+            window: "32".into(),
+        }
+    }
+
+    #[test]
+    fn the_relay_table_gives_throughput_latency_and_memory_by_client_count() {
+        // 1 client: 1000 lines in 2 ms (0.5 M/s); 10 clients: 10,000 lines
+        // in 5 ms (2 M/s, the best); with TCP_NODELAY, 10 clients in 2.5 ms.
+        let measured = [
+            relay(RELAY_AS_IS, 10, 5e6),
+            relay(RELAY_AS_IS, 1, 2e6),
+            relay(RELAY_NODELAY, 10, 2.5e6),
+        ];
+        let load: BTreeMap<u64, LoadPoint> = [(1, point(1)), (10, point(10))].into();
+        let md = relay_tables(&measured, &load, &shape());
+        // By client count, not by time.
+        let one = md.find("| 1 | 500 k/s | 4.00 | 9.8 µs | 20.0 µs | 12.0 KiB | 19.0 KiB |");
+        let ten = md.find("| 10 | 2.00 M/s | 1.00 | 98.0 µs | 200.0 µs | 12.0 KiB | 19.0 KiB |");
+        assert!(one.is_some_and(|one| ten > Some(one)), "{md}");
+        assert!(md.contains("lines of 64 bytes"), "{md}");
+        assert!(md.contains("windows of 32 lines"), "{md}");
+        // TCP_NODELAY: twice the lines per second of the server as it is.
+        assert!(
+            md.contains("| 10 | 4.00 M/s | 2.00 | 50.0 µs | – |"),
+            "{md}"
+        );
+
+        let svg = relay_chart(&measured);
+        assert!(svg.starts_with("<svg"), "{svg}");
+        assert!(
+            svg.contains(">1 client<") && svg.contains(">10 clients<"),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(">4.00 M/s<") && svg.contains(">TCP_NODELAY<"),
+            "{svg}"
+        );
+    }
+
+    #[test]
+    fn the_relay_table_does_without_the_load_pass() {
+        let md = relay_tables(&[relay(RELAY_AS_IS, 1000, 1e9)], &BTreeMap::new(), &shape());
+        assert!(
+            md.contains("| 1000 | 1.00 M/s | 1.00 | – | – | – | – |"),
+            "{md}"
+        );
+        // Nothing measured with TCP_NODELAY: no table for it.
+        assert!(!md.contains("× as is"), "{md}");
+        let svg = relay_chart(&[relay(RELAY_AS_IS, 1000, 1e9)]);
+        assert!(!svg.contains("TCP_NODELAY"), "{svg}");
+    }
+
+    #[test]
+    fn the_load_pass_is_read_from_its_json_and_may_be_missing() {
+        let dir = std::env::temp_dir().join(format!("asynclings-load-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("load.json");
+        assert!(read_load(&path).unwrap().is_empty());
+        fs::write(
+            &path,
+            r#"{"points": [{"clients": 1, "p50_ns": 9781, "p99_ns": 19550, "samples": 1000,
+                "rss_per_client": null, "heap_per_client": 19416,
+                "nodelay_p50_ns": 9000, "nodelay_p99_ns": 18000}]}"#,
+        )
+        .unwrap();
+        let load = read_load(&path).unwrap();
+        fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(load[&1].p99_ns, 19550);
+        assert_eq!(load[&1].rss_per_client, None);
+        assert_eq!(load[&1].heap_per_client, Some(19416.0));
+    }
+
+    #[test]
+    fn constants_are_read_from_the_benchmarks_source() {
+        let root = std::env::temp_dir().join(format!("asynclings-const-{}", std::process::id()));
+        fs::create_dir_all(root.join("benches")).unwrap();
+        fs::write(
+            root.join("benches/relay.rs"),
+            "const WINDOWS: u64 = 9;\nconst WINDOW: u64 = 32;\npub const LINE: usize = 64;\n",
+        )
+        .unwrap();
+        let window = constant(&root, "benches/relay.rs", "WINDOW");
+        let line = constant(&root, "benches/relay.rs", "LINE");
+        let missing = constant(&root, "benches/relay.rs", "QUEUE");
+        fs::remove_dir_all(&root).unwrap();
+        assert_eq!((window.as_str(), line.as_str()), ("32", "64"));
+        assert_eq!(missing, "QUEUE");
     }
 }
