@@ -20,20 +20,19 @@
 //! are the cost of both sides, the clients' reads and parsing included, and
 //! the server never has a core to itself.
 //!
-//! The server as it is, and the same server with `TCP_NODELAY` (Nagle's
-//! algorithm off) on every connection: the reference server does not set
-//! it, so a small write to a listener that has not yet acknowledged the
-//! previous one can wait for the listener's delayed ACK (about 40 ms on
-//! Linux). The benchmark sets it on the listening socket, which Linux
-//! copies to every accepted connection; `serve` is unchanged.
+//! Two servers, measured in the same run: the reference, which writes a
+//! burst of deliveries with `feed`s and one flush (one `write` system call
+//! for the burst), and `variants/relay_server/ok_send_each_line.rs`, the
+//! same server but for one function: it writes each delivery with `send`
+//! (one `write` per line). Both set `TCP_NODELAY` on every connection.
 //!
 //! Three measurements:
 //!
-//! - `relay/throughput/N` and `relay/throughput, TCP_NODELAY/N`
+//! - `relay/throughput/N` and `relay/throughput, send per line/N`
 //!   (criterion): lines delivered per second, N listeners, the windows
 //!   above. Criterion's throughput is lines *delivered* (lines sent × N) per
 //!   iteration.
-//! - Latency (after criterion's groups), both ways: one line in flight at a
+//! - Latency (after criterion's groups), the reference only: one line in flight at a
 //!   time (the publisher waits until every listener has it), so it is the
 //!   fan-out's latency, not queueing. Each line carries the time it was
 //!   written (nanoseconds on the process's monotonic clock); each listener
@@ -50,8 +49,7 @@
 //! (`$CRITERION_HOME`, else `$CARGO_TARGET_DIR/criterion`, else
 //! `target/criterion`), a point per client count: `clients`, `p50_ns`,
 //! `p99_ns`, `samples`, `rss_per_client` and `heap_per_client` (bytes;
-//! `rss_per_client` is `null` where there is no `/proc`), and
-//! `nodelay_p50_ns`, `nodelay_p99_ns`. They run unless a filter is given
+//! `rss_per_client` is `null` where there is no `/proc`). They run unless a filter is given
 //! that is not part of the name `relay/load`; in criterion's test mode
 //! (`--test`) they run tiny and write nothing.
 //!
@@ -76,7 +74,7 @@ use std::time::{Duration, Instant};
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 use solutions::relay_server::{Config, serve};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, BufWriter};
-use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::{Builder, Runtime};
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
@@ -243,34 +241,45 @@ fn now_ns() -> u64 {
     START.get_or_init(Instant::now).elapsed().as_nanos() as u64
 }
 
-/// The server's sockets: as `serve` leaves them, or with Nagle's algorithm
-/// off.
+/// The same server but for how it writes its deliveries.
+#[path = "../variants/relay_server/ok_send_each_line.rs"]
+mod send_each_line;
+
+/// Which server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Sockets {
-    AsIs,
-    NoDelay,
+enum Kind {
+    /// `solutions::relay_server`: a burst of `feed`s, one flush.
+    Reference,
+    /// `ok_send_each_line`: a `send` (and so a flush) per delivery.
+    SendEachLine,
 }
 
-impl Sockets {
+impl Kind {
     /// The name of its criterion benchmark.
     fn benchmark(self) -> &'static str {
         match self {
-            Sockets::AsIs => "throughput",
-            Sockets::NoDelay => "throughput, TCP_NODELAY",
+            Kind::Reference => "throughput",
+            Kind::SendEachLine => "throughput, send per line",
         }
     }
 
-    /// A listener on 127.0.0.1, any port. With `NoDelay`, `TCP_NODELAY` is
-    /// set on the listening socket: Linux copies it to every connection it
-    /// accepts, so `serve` needs no change.
-    fn listener(self) -> std::io::Result<TcpListener> {
-        let socket = TcpSocket::new_v4()?;
-        if self == Sockets::NoDelay {
-            socket.set_nodelay(true)?;
+    /// Runs this server on `listener` until `shutdown`.
+    fn spawn(
+        self,
+        rt: &Runtime,
+        listener: TcpListener,
+        shutdown: CancellationToken,
+    ) -> JoinHandle<()> {
+        match self {
+            Kind::Reference => rt.spawn(serve(listener, config(), shutdown)),
+            Kind::SendEachLine => {
+                let config = send_each_line::Config {
+                    idle: config().idle,
+                    ..send_each_line::Config::default()
+                };
+                rt.spawn(send_each_line::serve(listener, config, shutdown))
+            }
         }
-        socket.bind(SocketAddr::from(([127, 0, 0, 1], 0)))?;
-        // tokio's own backlog for `TcpListener::bind`.
-        socket.listen(1024)
     }
 }
 
@@ -282,13 +291,13 @@ struct Server {
 }
 
 impl Server {
-    fn start(rt: &Runtime, sockets: Sockets) -> Server {
+    fn start(rt: &Runtime, kind: Kind) -> Server {
         let listener = rt
-            .block_on(async { sockets.listener() })
+            .block_on(TcpListener::bind("127.0.0.1:0"))
             .expect("listening on 127.0.0.1");
         let addr = listener.local_addr().expect("the listener's address");
         let shutdown = CancellationToken::new();
-        let task = rt.spawn(serve(listener, config(), shutdown.clone()));
+        let task = kind.spawn(rt, listener, shutdown.clone());
         Server {
             addr,
             shutdown,
@@ -451,9 +460,9 @@ struct Rig {
 }
 
 impl Rig {
-    fn start(rt: &Runtime, clients: usize, sockets: Sockets) -> Rig {
+    fn start(rt: &Runtime, clients: usize, kind: Kind) -> Rig {
         check_fd_limit(clients + 1);
-        let server = Server::start(rt, sockets);
+        let server = Server::start(rt, kind);
         let progress = Arc::new(Progress::default());
         let addr = server.addr;
         let (publisher, listeners) = rt.block_on(async {
@@ -557,16 +566,16 @@ fn throughput(c: &mut Criterion, rt: &Runtime) {
     let mut group = c.benchmark_group("relay");
     // Iterations of milliseconds: the same count in every sample.
     group.sampling_mode(SamplingMode::Flat);
-    for sockets in [Sockets::AsIs, Sockets::NoDelay] {
+    for kind in [Kind::Reference, Kind::SendEachLine] {
         for clients in CLIENTS {
             let lines = lines_per_iteration(clients);
             group.throughput(Throughput::Elements(lines * clients as u64));
             // Connected once, on the first call (not at all if a filter
             // skips this point), and used by every iteration.
             let mut rig: Option<Rig> = None;
-            let id = BenchmarkId::new(sockets.benchmark(), clients);
+            let id = BenchmarkId::new(kind.benchmark(), clients);
             group.bench_with_input(id, &clients, |b, &clients| {
-                let rig = rig.get_or_insert_with(|| Rig::start(rt, clients, sockets));
+                let rig = rig.get_or_insert_with(|| Rig::start(rt, clients, kind));
                 b.iter_custom(|iters| rig.publish(rt, iters * lines / WINDOW, WINDOW, 2, 0));
             });
             if let Some(rig) = rig {
@@ -578,8 +587,8 @@ fn throughput(c: &mut Criterion, rt: &Runtime) {
 }
 
 /// p50 and p99 of the fan-out latency with `clients` listeners.
-fn latency(rt: &Runtime, clients: usize, sockets: Sockets, pass: Pass) -> Percentiles {
-    let mut rig = Rig::start(rt, clients, sockets);
+fn latency(rt: &Runtime, clients: usize, pass: Pass) -> Percentiles {
+    let mut rig = Rig::start(rt, clients, Kind::Reference);
     let lines = latency_lines(clients, pass);
     rig.publish(rt, lines / 10, 1, 1, 0);
     rig.publish(rt, lines, 1, 1, RECORD);
@@ -612,7 +621,7 @@ struct Percentiles {
 fn memory(rt: &Runtime, counts: &[usize]) -> Vec<(Option<f64>, f64)> {
     let most = counts.iter().copied().max().unwrap_or(0);
     check_fd_limit(most + 1);
-    let server = Server::start(rt, Sockets::AsIs);
+    let server = Server::start(rt, Kind::Reference);
     let connect = || {
         let mut client = std::net::TcpStream::connect(server.addr).unwrap_or_else(|error| {
             panic!(
@@ -780,32 +789,25 @@ fn main() {
     if load {
         let mut json = String::from("{\n  \"points\": [");
         for (i, (&clients, (rss, heap))) in counts.iter().zip(&memory).enumerate() {
-            let as_is = latency(&rt, clients, Sockets::AsIs, pass);
-            let no_delay = latency(&rt, clients, Sockets::NoDelay, pass);
+            let as_is = latency(&rt, clients, pass);
             let rss_text = rss.map_or("null".into(), |rss| format!("{rss:.0}"));
             let us = |ns: u64| ns as f64 / 1e3;
             println!(
-                "relay/load/{clients}: latency p50 {:.1} µs, p99 {:.1} µs ({} samples; \
-                 TCP_NODELAY: p50 {:.1} µs, p99 {:.1} µs); per client: resident {} bytes, \
-                 heap {heap:.0} bytes",
+                "relay/load/{clients}: latency p50 {:.1} µs, p99 {:.1} µs ({} samples); \
+                 per client: resident {} bytes, heap {heap:.0} bytes",
                 us(as_is.p50_ns),
                 us(as_is.p99_ns),
                 as_is.samples,
-                us(no_delay.p50_ns),
-                us(no_delay.p99_ns),
                 rss_text,
             );
             let _ = write!(
                 json,
                 "{}\n    {{\"clients\": {clients}, \"p50_ns\": {}, \"p99_ns\": {}, \"samples\": {}, \
-                 \"rss_per_client\": {rss_text}, \"heap_per_client\": {heap:.0}, \
-                 \"nodelay_p50_ns\": {}, \"nodelay_p99_ns\": {}}}",
+                 \"rss_per_client\": {rss_text}, \"heap_per_client\": {heap:.0}}}",
                 if i == 0 { "" } else { "," },
                 as_is.p50_ns,
                 as_is.p99_ns,
                 as_is.samples,
-                no_delay.p50_ns,
-                no_delay.p99_ns,
             );
         }
         json.push_str("\n  ]\n}\n");

@@ -287,7 +287,14 @@ pub const FULL_LOAD: &str = "ASYNCLINGS_FULL_LOAD";
 
 /// [`run`], with the suites' load tests at full size ([`FULL_LOAD`]).
 pub fn run_at_full_load(binary: &Path, root: &Path, limit: Duration) -> Result<Run> {
-    run_with(binary, root, limit, &AtomicBool::new(false), |_| {}, &[(FULL_LOAD, "1")])
+    run_with(
+        binary,
+        root,
+        limit,
+        &AtomicBool::new(false),
+        |_| {},
+        &[(FULL_LOAD, "1")],
+    )
 }
 
 /// [`run`], also stopped as soon as `cancel` is set (then `cancelled`), and

@@ -87,6 +87,7 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
     // Every connection's task, owned here: at shutdown we wait for them,
     // and abort those that outstay the grace period.
     let mut connections = JoinSet::new();
+    // ANCHOR: accept_loop
     loop {
         tokio::select! {
             // The shutdown first: clients that keep connecting must not hold
@@ -95,6 +96,13 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
             () = shutdown.cancelled() => break,
             accepted = listener.accept() => match accepted {
                 Ok((socket, _)) => {
+                    // Each line leaves as soon as it is written: without
+                    // `TCP_NODELAY`, a small write to a client that has not yet
+                    // acknowledged the last one waits for its delayed ACK
+                    // (Nagle's algorithm: about 40 ms on Linux). A burst is one
+                    // write anyway (`write_deliveries`). If it fails, the socket
+                    // still works: nothing to do.
+                    let _ = socket.set_nodelay(true);
                     let connection = connection(socket, hub.clone(), config, shutdown.clone());
                     connections.spawn(connection);
                 }
@@ -111,6 +119,8 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
             Some(_finished) = connections.join_next() => {}
         }
     }
+    // ANCHOR_END: accept_loop
+    // ANCHOR: stop
     // Stop accepting: new clients are refused from now on.
     drop(listener);
     let all_finished = async { while connections.join_next().await.is_some() {} };
@@ -118,6 +128,7 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
         // Those left are stuck writing to clients that do not read.
         connections.shutdown().await;
     }
+    // ANCHOR_END: stop
 }
 // ANCHOR_END: serve
 
@@ -137,6 +148,7 @@ async fn connection(
     let mut lines = Framed::new(socket, LineCodec::new(config.max_line));
     send(&mut lines, say::welcome(me), config).await?;
 
+    // ANCHOR: select_loop
     let idle = sleep(config.idle);
     tokio::pin!(idle);
     let goodbye = loop {
@@ -166,6 +178,8 @@ async fn connection(
             }
         }
     };
+    // ANCHOR_END: select_loop
+    // ANCHOR: drain
     // Whatever is queued for the client was published before its goodbye:
     // it gets that first. At most a queue's worth and a notice (others may
     // still be publishing); `unconstrained`, so that tokio's budget (128
@@ -181,6 +195,7 @@ async fn connection(
         lines.send(goodbye.to_owned()).await
     })
     .await
+    // ANCHOR_END: drain
     // Dropping `lines` closes the socket; dropping `deliveries` leaves the hub.
 }
 // ANCHOR_END: connection

@@ -83,6 +83,7 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
             () = shutdown.cancelled() => break,
             accepted = listener.accept() => match accepted {
                 Ok((socket, _)) => {
+                    let _ = socket.set_nodelay(true);
                     let connection = connection(socket, hub.clone(), config, shutdown.clone());
                     connections.spawn(connection);
                 }
@@ -159,6 +160,7 @@ async fn connection(
     // still be publishing); `unconstrained`, so that tokio's budget (128
     // operations per turn of a task, after which a receiver says `Pending`)
     // does not cut it short.
+    // ANCHOR: mistake
     within_idle(config, async {
         for _ in 0..=config.queue {
             let Some(Some(delivery)) = deliveries.next().now_or_never() else {
@@ -169,6 +171,7 @@ async fn connection(
         lines.send(goodbye.to_owned()).await
     })
     .await
+    // ANCHOR_END: mistake
     // Dropping `lines` closes the socket; dropping `deliveries` leaves the hub.
 }
 // ANCHOR_END: connection

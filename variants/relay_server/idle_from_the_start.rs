@@ -80,6 +80,7 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
             () = shutdown.cancelled() => break,
             accepted = listener.accept() => match accepted {
                 Ok((socket, _)) => {
+                    let _ = socket.set_nodelay(true);
                     let connection = connection(socket, hub.clone(), config, shutdown.clone());
                     connections.spawn(connection);
                 }
@@ -122,6 +123,7 @@ async fn connection(
     let mut lines = Framed::new(socket, LineCodec::new(config.max_line));
     send(&mut lines, say::welcome(me), config).await?;
 
+    // ANCHOR: mistake
     let idle = sleep(config.idle);
     tokio::pin!(idle);
     let goodbye = loop {
@@ -138,6 +140,7 @@ async fn connection(
                     break say::GOODBYE;
                 };
                 match line? {
+                    // ANCHOR_END: mistake
                     Line::Text(text) => hub.publish(me, text),
                     bad => {
                         let reply = bad.error_reply(config.max_line).unwrap_or_default();

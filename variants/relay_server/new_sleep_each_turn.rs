@@ -81,6 +81,7 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
             () = shutdown.cancelled() => break,
             accepted = listener.accept() => match accepted {
                 Ok((socket, _)) => {
+                    let _ = socket.set_nodelay(true);
                     let connection = connection(socket, hub.clone(), config, shutdown.clone());
                     connections.spawn(connection);
                 }
@@ -127,9 +128,11 @@ async fn connection(
         // Every branch is cancel safe: a `Framed`'s stream keeps what it has
         // read in its buffer, a subscription keeps its queue, and the sleep
         // is pinned out here, not made anew each time round.
+        // ANCHOR: mistake
         tokio::select! {
             () = shutdown.cancelled() => break say::SHUTDOWN,
             () = sleep(config.idle) => break say::IDLE,
+        // ANCHOR_END: mistake
             line = lines.next() => {
                 let Some(line) = line else {
                     // The client closed its side (after its last line, if

@@ -87,6 +87,7 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
             () = shutdown.cancelled() => break,
             accepted = listener.accept() => match accepted {
                 Ok((socket, _)) => {
+                    let _ = socket.set_nodelay(true);
                     let connection = connection(socket, hub.clone(), config, shutdown.clone());
                     connections.spawn(connection);
                 }
@@ -129,6 +130,7 @@ async fn connection(
     config: Config,
     shutdown: CancellationToken,
 ) -> io::Result<()> {
+    // ANCHOR: halves
     let deliveries = hub.join();
     let me = deliveries.id();
     let (reader, writer) = socket.into_split();
@@ -140,6 +142,7 @@ async fn connection(
         read_half(lines, me, hub, replies, config, shutdown),
         write_half(out, deliveries, to_write, config),
     )?;
+    // ANCHOR_END: halves
     Ok(())
 }
 

@@ -81,6 +81,7 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
             () = shutdown.cancelled() => break,
             accepted = listener.accept() => match accepted {
                 Ok((socket, _)) => {
+                    let _ = socket.set_nodelay(true);
                     let connection = connection(socket, hub.clone(), config, shutdown.clone());
                     connections.spawn(connection);
                 }
@@ -174,6 +175,7 @@ async fn connection(
 // ANCHOR: write
 /// Writes `first` and every delivery already waiting after it, then flushes
 /// once: one `write` system call for a burst of lines, not one per line.
+// ANCHOR: write_deliveries
 async fn write_deliveries(
     lines: &mut Lines,
     first: Delivery,
@@ -183,6 +185,7 @@ async fn write_deliveries(
     let _ = deliveries;
     send(lines, say::delivery(&first), config).await
 }
+// ANCHOR_END: write_deliveries
 
 /// Writes one line, at once.
 async fn send(lines: &mut Lines, line: String, config: Config) -> io::Result<()> {
@@ -192,7 +195,10 @@ async fn send(lines: &mut Lines, line: String, config: Config) -> io::Result<()>
 /// Runs a write, but gives up on a client that has taken nothing we wrote for
 /// `idle`: a client that neither reads nor closes must not keep its task (and
 /// its socket) forever. It misses lines meanwhile, as the hub says.
-async fn within_idle(config: Config, write: impl Future<Output = io::Result<()>>) -> io::Result<()> {
+async fn within_idle(
+    config: Config,
+    write: impl Future<Output = io::Result<()>>,
+) -> io::Result<()> {
     match timeout(config.idle, write).await {
         Ok(written) => written,
         Err(_) => Err(io::Error::new(

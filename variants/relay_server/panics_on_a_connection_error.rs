@@ -81,6 +81,7 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
             () = shutdown.cancelled() => break,
             accepted = listener.accept() => match accepted {
                 Ok((socket, _)) => {
+                    let _ = socket.set_nodelay(true);
                     let connection = connection(socket, hub.clone(), config, shutdown.clone());
                     connections.spawn(connection);
                 }
@@ -94,11 +95,13 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
             // grow with every client ever served. A connection's error (or
             // even its panic) ends that connection and nothing else: the
             // `JoinSet` holds it, and here it is dropped.
+            // ANCHOR: mistake
             Some(finished) = connections.join_next() => {
                 finished
                     .expect("a connection's task panicked")
                     .expect("a connection failed");
             }
+            // ANCHOR_END: mistake
         }
     }
     // Stop accepting: new clients are refused from now on.

@@ -78,8 +78,10 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
     loop {
         tokio::select! {
             () = shutdown.cancelled() => break,
+            // ANCHOR: mistake
             accepted = listener.accept() => match accepted {
                 Ok((socket, _)) => {
+                    let _ = socket.set_nodelay(true);
                     let _ = connection(socket, hub.clone(), config, shutdown.clone()).await;
                 }
                 // A failed accept is one client's problem (it gave up before
@@ -88,6 +90,7 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
                 // so the second kind does not become a busy loop.
                 Err(_) => sleep(Duration::from_millis(10)).await,
             },
+            // ANCHOR_END: mistake
             // Collect finished connections as we go, so that the set does not
             // grow with every client ever served. A connection's error (or
             // even its panic) ends that connection and nothing else: the

@@ -74,6 +74,7 @@ pub mod say {
     pub const SHUTDOWN: &str = "goodbye: the server is shutting down";
 }
 
+// ANCHOR: mistake
 /// Every client's queue: unbounded, so that publishing never waits and
 /// nothing is ever missed.
 #[derive(Clone, Default)]
@@ -101,6 +102,7 @@ impl Room {
             }
         }
     }
+    // ANCHOR_END: mistake
 
     fn leave(&self, id: ClientId) {
         self.clients.lock().unwrap().1.remove(&id);
@@ -120,6 +122,7 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
             () = shutdown.cancelled() => break,
             accepted = listener.accept() => match accepted {
                 Ok((socket, _)) => {
+                    let _ = socket.set_nodelay(true);
                     let connection = connection(socket, hub.clone(), config, shutdown.clone());
                     connections.spawn(connection);
                 }

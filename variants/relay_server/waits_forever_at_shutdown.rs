@@ -80,6 +80,7 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
             () = shutdown.cancelled() => break,
             accepted = listener.accept() => match accepted {
                 Ok((socket, _)) => {
+                    let _ = socket.set_nodelay(true);
                     let connection = connection(socket, hub.clone(), config, shutdown.clone());
                     connections.spawn(connection);
                 }
@@ -97,9 +98,11 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
         }
     }
     // Stop accepting: new clients are refused from now on.
+    // ANCHOR: mistake
     drop(listener);
     let all_finished = async { while connections.join_next().await.is_some() {} };
     all_finished.await;
+    // ANCHOR_END: mistake
 }
 // ANCHOR_END: serve
 

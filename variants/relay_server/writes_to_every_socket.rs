@@ -127,6 +127,7 @@ async fn connection(
         tokio::select! {
             () = shutdown.cancelled() => break say::SHUTDOWN,
             () = &mut idle => break say::IDLE,
+            // ANCHOR: mistake
             line = lines.next() => {
                 let Some(line) = line else { break say::GOODBYE };
                 idle.as_mut().reset(Instant::now() + config.idle);
@@ -149,6 +150,7 @@ async fn connection(
                     }
                 }
             }
+            // ANCHOR_END: mistake
         }
     };
     let writer = room.clients.lock().await.1.remove(&me);

@@ -82,9 +82,6 @@ struct LoadPoint {
     rss_per_client: Option<f64>,
     /// The heap's growth per idle client, in bytes.
     heap_per_client: Option<f64>,
-    /// The same latencies with `TCP_NODELAY` on the server's connections.
-    nodelay_p50_ns: Option<u64>,
-    nodelay_p99_ns: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -413,10 +410,11 @@ struct RelayShape {
     window: String,
 }
 
-/// The relay benchmark's function for the server as it is; the other one
-/// has `TCP_NODELAY` set on every connection.
+/// The relay benchmark's function for the reference server; the other one
+/// is the same server writing each delivery with `send`
+/// (`variants/relay_server/ok_send_each_line.rs`).
 const RELAY_AS_IS: &str = "throughput";
-const RELAY_NODELAY: &str = "throughput, TCP_NODELAY";
+const RELAY_SEND_EACH: &str = "throughput, send per line";
 
 /// Lines delivered per second, by client count, for one of the relay
 /// benchmark's functions.
@@ -449,11 +447,12 @@ fn bytes(bytes: f64) -> String {
     }
 }
 
-/// The relay page's tables: the server as it is (throughput, latency,
-/// memory), then, if measured, the same server with `TCP_NODELAY`.
+/// The relay page's tables: the reference server (throughput, latency,
+/// memory), then, if measured, the same server writing each line with
+/// `send`.
 fn relay_tables(relay: &[Measured], load: &BTreeMap<u64, LoadPoint>, shape: &RelayShape) -> String {
     let as_is = relay_rates(relay, RELAY_AS_IS);
-    let nodelay = relay_rates(relay, RELAY_NODELAY);
+    let send_each = relay_rates(relay, RELAY_SEND_EACH);
     let dash = || "–".to_owned();
     let mut out = String::new();
 
@@ -500,52 +499,43 @@ fn relay_tables(relay: &[Measured], load: &BTreeMap<u64, LoadPoint>, shape: &Rel
         shape.line, shape.window
     );
 
-    if !nodelay.is_empty() {
+    if !send_each.is_empty() {
         let _ = writeln!(
             out,
-            "**The same server with `TCP_NODELAY` on every connection**\n\n\
-             | clients | lines/s delivered | × as is | p50 | p99 |\n\
-             |--:|--:|--:|--:|--:|"
+            "**The same server writing each line with `send`**\n\n\
+             | clients | lines/s delivered | × reference |\n\
+             |--:|--:|--:|"
         );
-        for (&clients, m) in &nodelay {
-            let point = load.get(&clients);
-            let speedup = as_is.get(&clients).map_or_else(dash, |a| {
+        for (&clients, m) in &send_each {
+            let ratio = as_is.get(&clients).map_or_else(dash, |a| {
                 format!("{:.2}", per_second(m) / per_second(a).max(1e-9))
             });
-            let _ = writeln!(
-                out,
-                "| {clients} | {} | {speedup} | {} | {} |",
-                rate(per_second(m)),
-                point
-                    .and_then(|p| p.nodelay_p50_ns)
-                    .map_or_else(dash, |ns| time(ns as f64)),
-                point
-                    .and_then(|p| p.nodelay_p99_ns)
-                    .map_or_else(dash, |ns| time(ns as f64)),
-            );
+            let _ = writeln!(out, "| {clients} | {} | {ratio} |", rate(per_second(m)));
         }
         out.push('\n');
         out.push_str(
-            "Nagle's algorithm off: the benchmark sets `TCP_NODELAY` on the listening \
-             socket, which Linux copies to every connection it accepts (`serve` is \
-             unchanged). × as is: lines delivered per second as a multiple of the server's \
-             as it is, with the same client count.\n\n",
+            "`variants/relay_server/ok_send_each_line.rs`, measured in the same run: the \
+             reference server but for one function, which writes each delivery with `send` \
+             (a flush, so a `write` system call, per line) instead of `feed`ing a burst and \
+             flushing once. × reference: lines delivered per second as a multiple of the \
+             reference's, with the same client count.\n\n",
         );
     }
     out
 }
 
 /// Lines delivered per second by client count, as plain SVG: a bar for the
-/// server as it is and, if measured, one with `TCP_NODELAY`.
+/// reference server and, if measured, one for the server that writes each
+/// line with `send`.
 fn relay_chart(relay: &[Measured]) -> String {
     let as_is = relay_rates(relay, RELAY_AS_IS);
-    let nodelay = relay_rates(relay, RELAY_NODELAY);
-    let mut counts: Vec<u64> = as_is.keys().chain(nodelay.keys()).copied().collect();
+    let send_each = relay_rates(relay, RELAY_SEND_EACH);
+    let mut counts: Vec<u64> = as_is.keys().chain(send_each.keys()).copied().collect();
     counts.sort_unstable();
     counts.dedup();
     let series: Vec<(&str, &str, &BTreeMap<u64, &Measured>)> = [
-        ("as it is", "#0969da", &as_is),
-        ("TCP_NODELAY", "#1a7f37", &nodelay),
+        ("feed + flush", "#0969da", &as_is),
+        ("send per line", "#bc4c00", &send_each),
     ]
     .into_iter()
     .filter(|(_, _, rates)| !rates.is_empty())
@@ -801,8 +791,6 @@ mod tests {
             p99_ns: 20_000 * clients,
             rss_per_client: Some(12_288.0),
             heap_per_client: Some(19_456.0),
-            nodelay_p50_ns: Some(5_000 * clients),
-            nodelay_p99_ns: None,
         }
     }
 
@@ -816,11 +804,11 @@ mod tests {
     #[test]
     fn the_relay_table_gives_throughput_latency_and_memory_by_client_count() {
         // 1 client: 1000 lines in 2 ms (0.5 M/s); 10 clients: 10,000 lines
-        // in 5 ms (2 M/s, the best); with TCP_NODELAY, 10 clients in 2.5 ms.
+        // in 5 ms (2 M/s, the best); a send per line, 10 clients in 20 ms.
         let measured = [
             relay(RELAY_AS_IS, 10, 5e6),
             relay(RELAY_AS_IS, 1, 2e6),
-            relay(RELAY_NODELAY, 10, 2.5e6),
+            relay(RELAY_SEND_EACH, 10, 2e7),
         ];
         let load: BTreeMap<u64, LoadPoint> = [(1, point(1)), (10, point(10))].into();
         let md = relay_tables(&measured, &load, &shape());
@@ -830,11 +818,8 @@ mod tests {
         assert!(one.is_some_and(|one| ten > Some(one)), "{md}");
         assert!(md.contains("lines of 64 bytes"), "{md}");
         assert!(md.contains("windows of 32 lines"), "{md}");
-        // TCP_NODELAY: twice the lines per second of the server as it is.
-        assert!(
-            md.contains("| 10 | 4.00 M/s | 2.00 | 50.0 µs | – |"),
-            "{md}"
-        );
+        // A send per line: a quarter of the reference's lines per second.
+        assert!(md.contains("| 10 | 500 k/s | 0.25 |"), "{md}");
 
         let svg = relay_chart(&measured);
         assert!(svg.starts_with("<svg"), "{svg}");
@@ -843,7 +828,7 @@ mod tests {
             "{svg}"
         );
         assert!(
-            svg.contains(">4.00 M/s<") && svg.contains(">TCP_NODELAY<"),
+            svg.contains(">2.00 M/s<") && svg.contains(">send per line<"),
             "{svg}"
         );
     }
@@ -855,10 +840,10 @@ mod tests {
             md.contains("| 1000 | 1.00 M/s | 1.00 | – | – | – | – |"),
             "{md}"
         );
-        // Nothing measured with TCP_NODELAY: no table for it.
-        assert!(!md.contains("× as is"), "{md}");
+        // Nothing measured with a send per line: no table for it.
+        assert!(!md.contains("× reference"), "{md}");
         let svg = relay_chart(&[relay(RELAY_AS_IS, 1000, 1e9)]);
-        assert!(!svg.contains("TCP_NODELAY"), "{svg}");
+        assert!(!svg.contains("send per line"), "{svg}");
     }
 
     #[test]
@@ -870,8 +855,7 @@ mod tests {
         fs::write(
             &path,
             r#"{"points": [{"clients": 1, "p50_ns": 9781, "p99_ns": 19550, "samples": 1000,
-                "rss_per_client": null, "heap_per_client": 19416,
-                "nodelay_p50_ns": 9000, "nodelay_p99_ns": 18000}]}"#,
+                "rss_per_client": null, "heap_per_client": 19416}]}"#,
         )
         .unwrap();
         let load = read_load(&path).unwrap();
