@@ -205,7 +205,10 @@ async fn send(lines: &mut Lines, line: String, config: Config) -> io::Result<()>
 /// Runs a write, but gives up on a client that has taken nothing we wrote for
 /// `idle`: a client that neither reads nor closes must not keep its task (and
 /// its socket) forever. It misses lines meanwhile, as the hub says.
-async fn within_idle(config: Config, write: impl Future<Output = io::Result<()>>) -> io::Result<()> {
+async fn within_idle(
+    config: Config,
+    write: impl Future<Output = io::Result<()>>,
+) -> io::Result<()> {
     match timeout(config.idle, write).await {
         Ok(written) => written,
         Err(_) => Err(io::Error::new(

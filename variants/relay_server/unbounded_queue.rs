@@ -15,8 +15,8 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use relay::hub::{ClientId, Delivery};
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep, timeout};
 use tokio_util::codec::Framed;
@@ -240,7 +240,10 @@ async fn send(lines: &mut Lines, line: String, config: Config) -> io::Result<()>
 /// Runs a write, but gives up on a client that has taken nothing we wrote for
 /// `idle`: a client that neither reads nor closes must not keep its task (and
 /// its socket) forever. It misses lines meanwhile, as the hub says.
-async fn within_idle(config: Config, write: impl Future<Output = io::Result<()>>) -> io::Result<()> {
+async fn within_idle(
+    config: Config,
+    write: impl Future<Output = io::Result<()>>,
+) -> io::Result<()> {
     match timeout(config.idle, write).await {
         Ok(written) => written,
         Err(_) => Err(io::Error::new(
