@@ -12,6 +12,7 @@
 mod commands;
 mod maintainer;
 mod manifest;
+mod mistakes;
 mod process;
 mod progress;
 mod report;

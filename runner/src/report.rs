@@ -1,14 +1,23 @@
 //! Reading a suite's outcome for the learner: each failing test and its
 //! message, the compiler's first error, and what a hung run probably means.
 
+use std::path::Path;
+
 use crate::manifest::Exercise;
+use crate::mistakes;
 use crate::progress::Outcome;
 use crate::state::{Budgets, State};
 use crate::suite::{Outcome as TestOutcome, Run, Status};
 
 /// What a learner should read about one run of a suite: each failing test
 /// and its message, or the whole output if `full`.
-pub fn report(exercise: &Exercise, state: &State, run: Option<&Run>, full: bool) -> String {
+pub fn report(
+    root: &Path,
+    exercise: &Exercise,
+    state: &State,
+    run: Option<&Run>,
+    full: bool,
+) -> String {
     let mut out = String::new();
     let id = &exercise.id;
     match state {
@@ -83,6 +92,14 @@ pub fn report(exercise: &Exercise, state: &State, run: Option<&Run>, full: bool)
                     failed.len()
                 ));
                 warnings(&mut out, id, &run.warnings);
+                // A classic mistake, if the failures look like one: short,
+                // and above the failures, where the screen shows it.
+                let known = mistakes::known(root, id);
+                out.push_str(&mistakes::claim(
+                    exercise,
+                    root,
+                    &mistakes::recognise(&known, run),
+                ));
                 out.push('\n');
                 if !full {
                     failures(&mut out, failed);

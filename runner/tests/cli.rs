@@ -37,7 +37,7 @@ fn copy() -> (MutexGuard<'static, ()>, &'static Path) {
         if copy.exists() {
             fs::remove_dir_all(&copy).unwrap();
         }
-        for dir in ["crates", "solutions", "tests", "src", ".cargo"] {
+        for dir in ["crates", "solutions", "tests", "src", ".cargo", "variants"] {
             copy_dir(&source().join(dir), &copy.join(dir));
         }
         committed_exercises(&copy);
@@ -214,6 +214,28 @@ fn a_failing_exercise_shows_each_failing_test_and_its_message() {
     // the learner is shown the path they know.
     assert!(out.contains("exercises/src/countdown.rs:"), "{out}");
     assert!(!out.contains("tests/../"), "{out}");
+    // Unfinished is not mistaken: no classic mistake is named.
+    assert!(!out.contains("classic mistake"), "{out}");
+}
+
+#[test]
+fn a_run_that_looks_like_a_classic_mistake_names_it_and_where_it_is_explained() {
+    let (_turn, dir) = copy();
+    let mistake = fs::read_to_string(dir.join("variants/countdown/forgets_to_wake.rs")).unwrap();
+    let _mistaken = Replaced::new(dir.join("exercises/src/countdown.rs"), &mistake);
+    let (out, _) = run(dir, &["test", "countdown"], 1);
+    assert!(
+        out.contains(
+            "This looks like a classic mistake: returns `Pending` without waking the waker \
+             (variants/countdown/forgets_to_wake.rs)"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("\"Common mistakes\" on its page"), "{out}");
+    // Above the failures, where a screen of 24 lines shows it.
+    let claim = out.find("classic mistake").unwrap();
+    let first_failure = out.find("✗ wakes_its_task").unwrap();
+    assert!(claim < first_failure, "{out}");
 }
 
 #[test]

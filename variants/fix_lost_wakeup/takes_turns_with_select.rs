@@ -3,7 +3,7 @@
 //! other, so a normal item goes out while urgent ones are waiting: the
 //! priority is gone.
 //! expect: fail urgent_items_go_first_whenever_one_is_waiting "urgent"
-//! expect: fail an_awaiting_consumer_gets_urgent_items_first
+//! expect: fail an_awaiting_consumer_gets_urgent_items_first "an urgent item before a normal one"
 
 use std::pin::Pin;
 use std::task::{Context, Poll};

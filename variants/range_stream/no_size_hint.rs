@@ -1,7 +1,7 @@
 //! Mistake: leaves `size_hint` to the trait's default, `(0, None)`: true, but
 //! not exact, and the contract asks for exact.
 //! expect: fail size_hint_is_exact_before_during_and_after "before the first poll"
-//! expect: fail size_hint_is_exact_for_the_widest_range
+//! expect: fail size_hint_is_exact_for_the_widest_range "should be (4294967295, Some(4294967295))"
 
 use futures::Stream;
 use std::pin::Pin;

@@ -1,6 +1,6 @@
 //! Mistake: the timer thread completes the future at once instead of after
 //! `duration`.
-//! expect: fail does_not_wake_before_the_duration_has_passed
+//! expect: fail does_not_wake_before_the_duration_has_passed "woke its waker right away"
 
 use std::future::Future;
 use std::pin::Pin;

@@ -22,7 +22,7 @@ pub fn test(root: &Path, manifest: &Manifest, id: Option<&str>, full: bool) -> R
     progress.entry(&exercise.id).fingerprint.clear();
     let mut states = measure(root, &mut progress, &[exercise], Budgets::from_env())?;
     let (state, run) = states.remove(&exercise.id).expect("measured");
-    let text = report(exercise, &state, run.as_ref(), full);
+    let text = report(root, exercise, &state, run.as_ref(), full);
     if std::io::stdout().is_terminal() && !full {
         // On a terminal, the top of the report (the first failure) must not
         // scroll away: wrap it to the width and cut it to the height.

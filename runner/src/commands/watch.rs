@@ -302,7 +302,7 @@ fn show_result(
         progress.save()?;
     }
     screen.phase.clear();
-    screen.report = report::report(exercise, &state, run.as_ref(), false);
+    screen.report = report::report(root, exercise, &state, run.as_ref(), false);
     screen.full_output = match run {
         Some(run) => run.stdout,
         None => compiler,

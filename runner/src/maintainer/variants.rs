@@ -28,58 +28,11 @@ use anyhow::{Context, Result, bail, ensure};
 
 use crate::maintainer::verify::indent;
 use crate::manifest::Manifest;
+use crate::mistakes::{self, Expect, Mistake, parse_expectations};
 use crate::suite::{self, Run, Status};
 
 /// A mistake must fail its suite within this time, never hang it.
 pub const HANG_LIMIT: Duration = Duration::from_secs(10);
-
-/// What a variant's suite run must show.
-#[derive(Debug, PartialEq)]
-enum Expect {
-    /// Every test passes.
-    Pass,
-    /// This test fails, and its output contains this text (any case).
-    Fail { test: String, says: Option<String> },
-}
-
-fn parse_expectations(source: &str) -> Result<Vec<Expect>> {
-    let mut expectations = Vec::new();
-    for line in source.lines() {
-        let Some(rest) = line.trim().strip_prefix("//! expect:") else {
-            continue;
-        };
-        let rest = rest.trim();
-        if rest == "pass" {
-            expectations.push(Expect::Pass);
-        } else if let Some(rest) = rest.strip_prefix("fail ") {
-            let (test, says) = match rest.split_once(' ') {
-                None => (rest, None),
-                Some((test, says)) => {
-                    let says = says.trim();
-                    let says = says
-                        .strip_prefix('"')
-                        .and_then(|s| s.strip_suffix('"'))
-                        .with_context(|| format!("quote the expected text: `{line}`"))?;
-                    (test, Some(says.to_owned()))
-                }
-            };
-            expectations.push(Expect::Fail {
-                test: test.to_owned(),
-                says,
-            });
-        } else {
-            bail!(
-                "cannot read `{line}`: expected `expect: pass` or `expect: fail <test> \"<text>\"`"
-            );
-        }
-    }
-    ensure!(!expectations.is_empty(), "no `//! expect:` line");
-    ensure!(
-        !(expectations.contains(&Expect::Pass) && expectations.len() > 1),
-        "`expect: pass` cannot be combined with `expect: fail`"
-    );
-    Ok(expectations)
-}
 
 /// Checks every variant. `tests` holds each suite's test names.
 pub fn check(
@@ -152,6 +105,10 @@ struct Variant {
     /// in place of the stub.
     target: String,
     expectations: Vec<Expect>,
+    /// What it is as a mistake (`None` for a right answer), and every
+    /// mistake of its exercise, for the recognition check.
+    mistake: Option<Mistake>,
+    siblings: Vec<Mistake>,
 }
 
 impl Variant {
@@ -181,11 +138,15 @@ impl Variant {
             .and_then(|s| s.to_str())
             .unwrap_or_default();
         let target = format!("{id}__{name}");
+        let mistake = Mistake::from_source(&format!("variants/{id}/{name}.rs"), &source)?;
+        let siblings = mistakes::known(root, &id);
         Ok(Self {
             id,
             shown,
             target,
             expectations,
+            mistake,
+            siblings,
         })
     }
 
@@ -233,6 +194,27 @@ impl Variant {
                     }
                 }
             }
+        }
+        // The report names a classic mistake when a learner's run looks like
+        // one (`mistakes.rs`): each mistake must be recognised in its own
+        // run, and a right answer never taken for one.
+        let seen = mistakes::recognise(&self.siblings, run);
+        match &self.mistake {
+            Some(mistake) if !mistake.recognisable() => problems.push(format!(
+                "a mistake must name the words each of its tests says (`//! expect: fail \
+                 <test> \"<words>\"`), or the report cannot recognise it: {}",
+                self.shown
+            )),
+            Some(mistake) if !seen.iter().any(|seen| seen.file == mistake.file) => problems
+                .push("the report does not recognise this mistake in its own run".to_owned()),
+            None if !seen.is_empty() => problems.push(format!(
+                "a right answer, taken for a classic mistake: {}",
+                seen.iter()
+                    .map(|m| m.file.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            _ => {}
         }
         ensure!(problems.is_empty(), problems.join("\n"));
         Ok(run.elapsed)

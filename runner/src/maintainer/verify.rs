@@ -19,6 +19,7 @@ use anyhow::{Context, Result, bail, ensure};
 
 use crate::maintainer::variants;
 use crate::manifest::Manifest;
+use crate::mistakes;
 use crate::suite::{self, Against, Build, Status};
 
 /// The runner's and the benchmarks' workspace, from the root.
@@ -353,6 +354,16 @@ fn stubs_fail(
             if !run.outcomes.iter().any(|o| &o.name == name) {
                 problems.push(format!("{id}: `{name}` did not run against the stub"));
             }
+        }
+        // An untouched file is unfinished, not mistaken: the report must
+        // not name a classic mistake for it.
+        let known = mistakes::known(root, id);
+        for mistake in mistakes::recognise(&known, &run) {
+            problems.push(format!(
+                "{id}: the untouched stub is taken for a classic mistake, {}: its words are \
+                 in the stub's failure messages too",
+                mistake.file
+            ));
         }
     }
     if !problems.is_empty() {

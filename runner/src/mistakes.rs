@@ -1,0 +1,336 @@
+//! Classic mistakes, recognised in a learner's run.
+//!
+//! Every `variants/<id>/<name>.rs` says, in its `//! expect:` lines, what its
+//! suite does with it: `pass` (a right answer written differently), or
+//! `fail <test> "<words>"` for each test a classic mistake fails, and words
+//! its message must contain. `cargo verify` holds every variant to those
+//! lines. The same lines, read the other way, recognise a mistake: a
+//! learner's run in which every one of a mistake's tests fails with its words
+//! has most probably made that mistake, and the report says so, with the
+//! variant's own first sentence and where the exercise's page explains it.
+//! No match, no claim: a mistake with a test named without words is never
+//! claimed (failing a test is not enough to name a cause), and `cargo
+//! verify` checks that each mistake is recognised in its own run and that no
+//! right answer is taken for one.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail, ensure};
+
+use crate::manifest::Exercise;
+use crate::suite::{Run, Status};
+
+/// What a variant's suite run must show.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expect {
+    /// Every test passes.
+    Pass,
+    /// This test fails, and its output contains this text (any case).
+    Fail { test: String, says: Option<String> },
+}
+
+/// A variant's `//! expect:` lines.
+pub fn parse_expectations(source: &str) -> Result<Vec<Expect>> {
+    let mut expectations = Vec::new();
+    for line in source.lines() {
+        let Some(rest) = line.trim().strip_prefix("//! expect:") else {
+            continue;
+        };
+        let rest = rest.trim();
+        if rest == "pass" {
+            expectations.push(Expect::Pass);
+        } else if let Some(rest) = rest.strip_prefix("fail ") {
+            let (test, says) = match rest.split_once(' ') {
+                None => (rest, None),
+                Some((test, says)) => {
+                    let says = says.trim();
+                    let says = says
+                        .strip_prefix('"')
+                        .and_then(|s| s.strip_suffix('"'))
+                        .with_context(|| format!("quote the expected text: `{line}`"))?;
+                    (test, Some(says.to_owned()))
+                }
+            };
+            expectations.push(Expect::Fail {
+                test: test.to_owned(),
+                says,
+            });
+        } else {
+            bail!(
+                "cannot read `{line}`: expected `expect: pass` or `expect: fail <test> \"<text>\"`"
+            );
+        }
+    }
+    ensure!(!expectations.is_empty(), "no `//! expect:` line");
+    ensure!(
+        !(expectations.contains(&Expect::Pass) && expectations.len() > 1),
+        "`expect: pass` cannot be combined with `expect: fail`"
+    );
+    Ok(expectations)
+}
+
+/// A classic mistake, as its variant describes it.
+#[derive(Debug, Clone)]
+pub struct Mistake {
+    /// `variants/<id>/<name>.rs`.
+    pub file: String,
+    /// The variant's first sentence, without its label ("Mistake: ").
+    pub summary: String,
+    /// Each test it fails, and the words of its message; `None` when a test
+    /// is named without words (then the mistake is never claimed).
+    signs: Vec<(String, Option<String>)>,
+}
+
+impl Mistake {
+    /// The mistake `source` (the variant at `file`) describes; `None` for a
+    /// right answer.
+    pub fn from_source(file: &str, source: &str) -> Result<Option<Mistake>> {
+        let signs: Vec<(String, Option<String>)> = parse_expectations(source)?
+            .into_iter()
+            .filter_map(|expect| match expect {
+                Expect::Pass => None,
+                Expect::Fail { test, says } => Some((test, says)),
+            })
+            .collect();
+        if signs.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Mistake {
+            file: file.to_owned(),
+            summary: summary(source),
+            signs,
+        }))
+    }
+
+    /// Whether `run` shows this mistake: each of its tests failed, and said
+    /// its words.
+    pub fn seen_in(&self, run: &Run) -> bool {
+        self.signs.iter().all(|(test, says)| {
+            let Some(says) = says else { return false };
+            let says = says.to_lowercase();
+            run.outcomes.iter().any(|outcome| {
+                &outcome.name == test
+                    && outcome.status == Status::Failed
+                    && outcome.output.to_lowercase().contains(&says)
+            })
+        })
+    }
+
+    /// Whether it can be recognised at all: every test it names has words.
+    pub fn recognisable(&self) -> bool {
+        self.signs.iter().all(|(_, says)| says.is_some())
+    }
+}
+
+/// The first sentence of a variant's doc comment, on one line, without its
+/// label: "Mistake: the goodbye at once, without …" gives "the goodbye at
+/// once, without …".
+fn summary(source: &str) -> String {
+    let mut text = String::new();
+    for line in source.lines() {
+        let Some(doc) = line.trim().strip_prefix("//!") else {
+            break;
+        };
+        let doc = doc.trim();
+        if doc.is_empty() || doc.starts_with("expect:") {
+            break;
+        }
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(doc);
+    }
+    // The label: a few words before the first colon ("Mistake",
+    // "Mistake in the fix", "Half a fix").
+    if let Some((label, rest)) = text.split_once(": ")
+        && label.len() <= 40
+    {
+        text = rest.to_owned();
+    }
+    let end = text
+        .char_indices()
+        .find(|&(i, c)| c == '.' && text[i + 1..].starts_with(' '))
+        .map_or(text.len(), |(i, _)| i);
+    text[..end].trim_end_matches('.').to_owned()
+}
+
+/// The classic mistakes of exercise `id`: its variants that fail. A
+/// variant that cannot be read is left out (`cargo verify` reports it).
+pub fn known(root: &Path, id: &str) -> Vec<Mistake> {
+    let mut files: Vec<_> = fs::read_dir(root.join("variants").join(id))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .filter_map(|path| {
+            let source = fs::read_to_string(path).ok()?;
+            let name = path.file_name()?.to_string_lossy();
+            let file = format!("variants/{id}/{name}");
+            Mistake::from_source(&file, &source).ok().flatten()
+        })
+        .collect()
+}
+
+/// The mistakes that `run` shows. Of two that both match, one whose tests
+/// are a part of the other's is left out: the other explains more of the
+/// run (a countdown that never wakes fails the test of a countdown that wakes
+/// the wrong waker, and one more).
+pub fn recognise<'a>(mistakes: &'a [Mistake], run: &Run) -> Vec<&'a Mistake> {
+    let seen: Vec<&Mistake> = mistakes
+        .iter()
+        .filter(|mistake| mistake.seen_in(run))
+        .collect();
+    let tests = |mistake: &Mistake| -> BTreeSet<String> {
+        mistake.signs.iter().map(|(test, _)| test.clone()).collect()
+    };
+    seen.iter()
+        .copied()
+        .filter(|mistake| {
+            let mine = tests(mistake);
+            !seen.iter().any(|other| {
+                let theirs = tests(other);
+                mine.len() < theirs.len() && mine.is_subset(&theirs)
+            })
+        })
+        .collect()
+}
+
+/// What the report says about the mistakes a run shows, or nothing.
+pub fn claim(exercise: &Exercise, root: &Path, seen: &[&Mistake]) -> String {
+    let page = format!(
+        "\"Common mistakes\" on its page, {}",
+        exercise.where_to_read(root)
+    );
+    match seen {
+        [] => String::new(),
+        [one] => format!(
+            "This looks like a classic mistake: {} ({}). See {page}.\n",
+            one.summary, one.file
+        ),
+        more => {
+            let mut text = String::from("This looks like one of these classic mistakes:\n");
+            for mistake in more.iter().take(3) {
+                text.push_str(&format!("  - {} ({})\n", mistake.summary, mistake.file));
+            }
+            text.push_str(&format!("See {page}.\n"));
+            text
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::suite::Outcome;
+
+    fn run(outcomes: &[(&str, Status, &str)]) -> Run {
+        Run {
+            outcomes: outcomes
+                .iter()
+                .map(|&(name, status, output)| Outcome {
+                    name: name.to_owned(),
+                    status,
+                    output: output.to_owned(),
+                })
+                .collect(),
+            timed_out: false,
+            success: false,
+            stdout: String::new(),
+            elapsed: Duration::ZERO,
+            hang: None,
+            cancelled: false,
+            warnings: Vec::new(),
+        }
+    }
+
+    const LOST: &str = "//! Mistake: the goodbye at once, without what is queued. Whatever\n\
+        //! the hub had queued is dropped.\n\
+        //! expect: fail drains \"lost at shutdown\"\n\
+        //! expect: fail greets \"Welcome\"\n\nuse std::io;\n";
+
+    #[test]
+    fn a_mistake_is_recognised_by_its_tests_and_their_words_in_any_case() {
+        let mistake = Mistake::from_source("variants/x/lost.rs", LOST)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            mistake.summary,
+            "the goodbye at once, without what is queued"
+        );
+        let both = run(&[
+            (
+                "drains",
+                Status::Failed,
+                "lines LOST AT SHUTDOWN: drain first",
+            ),
+            ("greets", Status::Failed, "no welcome"),
+            ("other", Status::Passed, ""),
+        ]);
+        assert!(mistake.seen_in(&both));
+        // One of its tests passes: not this mistake.
+        let one = run(&[
+            ("drains", Status::Failed, "lost at shutdown"),
+            ("greets", Status::Passed, ""),
+        ]);
+        assert!(!mistake.seen_in(&one));
+        // Its tests fail, but for another reason (an unfinished file).
+        let todo = run(&[
+            ("drains", Status::Failed, "not yet implemented"),
+            ("greets", Status::Failed, "not yet implemented"),
+        ]);
+        assert!(!mistake.seen_in(&todo));
+    }
+
+    #[test]
+    fn of_two_matching_mistakes_the_one_that_explains_more_failures_is_named() {
+        let never = Mistake::from_source(
+            "variants/x/never_wakes.rs",
+            "//! Mistake: never wakes.\n//! expect: fail a \"lost\"\n//! expect: fail b \"waker\"\n",
+        )
+        .unwrap()
+        .unwrap();
+        let stored = Mistake::from_source(
+            "variants/x/stored.rs",
+            "//! Mistake: an old waker.\n//! expect: fail b \"waker\"\n",
+        )
+        .unwrap()
+        .unwrap();
+        let known = [never, stored];
+        let both = run(&[
+            ("a", Status::Failed, "lost"),
+            ("b", Status::Failed, "waker"),
+        ]);
+        let seen = recognise(&known, &both);
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].file, "variants/x/never_wakes.rs");
+        let only_b = run(&[("a", Status::Passed, ""), ("b", Status::Failed, "waker")]);
+        assert_eq!(recognise(&known, &only_b)[0].file, "variants/x/stored.rs");
+    }
+
+    #[test]
+    fn a_right_answer_is_no_mistake_and_a_test_without_words_claims_nothing() {
+        let right = "//! Right, written differently.\n//! expect: pass\n";
+        assert!(Mistake::from_source("f", right).unwrap().is_none());
+        let vague = "//! Mistake: something.\n//! expect: fail drains\n";
+        let mistake = Mistake::from_source("f", vague).unwrap().unwrap();
+        assert!(!mistake.recognisable());
+        assert!(!mistake.seen_in(&run(&[("drains", Status::Failed, "anything")])));
+    }
+
+    #[test]
+    fn the_summary_is_the_first_sentence_without_its_label() {
+        let source = "//! Half a fix: `biased;` on the\n//! select. It still loses items.\n";
+        assert_eq!(summary(source), "`biased;` on the select");
+        let source = "//! The \"fix\" everyone tries first: a `Mutex` (from std).\n";
+        assert_eq!(summary(source), "a `Mutex` (from std)");
+    }
+}
