@@ -48,6 +48,9 @@ enum Command {
     },
     /// Every exercise, in order, with its state.
     List,
+    /// Run every exercise's tests again (nothing remembered) and show a table:
+    /// after a break, or to check a laptop.
+    CheckAll,
     /// Run one exercise's tests and show each failure's message.
     Test {
         /// The exercise, for example `countdown` (default: the current one).
@@ -60,6 +63,11 @@ enum Command {
     Watch {
         /// Start with this exercise instead of the first one not done.
         id: Option<String>,
+        /// Look for saved files every half second instead of waiting for the
+        /// system's file events, which some places never send (WSL2 with the
+        /// checkout on a Windows drive, network drives, some containers).
+        #[arg(long)]
+        poll: bool,
     },
     /// Show the next of an exercise's three hints (they are remembered).
     Hint {
@@ -170,10 +178,13 @@ fn run(command: Command) -> Result<u8> {
         Command::Status { json: false } => ok(commands::status::status(&root, &manifest()?)),
         Command::Status { json: true } => ok(commands::status::status_json(&root, &manifest()?)),
         Command::List => ok(commands::status::list(&root, &manifest()?)),
+        Command::CheckAll => commands::status::check_all(&root, &manifest()?),
         Command::Test { id, full } => {
             commands::test::test(&root, &manifest()?, id.as_deref(), full)
         }
-        Command::Watch { id } => commands::watch::watch(&root, &manifest()?, id.as_deref()),
+        Command::Watch { id, poll } => {
+            commands::watch::watch(&root, &manifest()?, id.as_deref(), poll)
+        }
         Command::Hint { id } => ok(commands::hint::hint(&root, &manifest()?, id.as_deref())),
         Command::Reset { id, all: _ } => {
             ok(commands::reset::reset(&root, &manifest()?, id.as_deref()))

@@ -256,6 +256,28 @@ fn a_passing_exercise_counts_as_done_and_points_to_the_next() {
     assert!(out.contains("exercises/src/timer_future.rs"), "{out}");
 }
 
+#[test]
+fn check_all_runs_every_suite_again_and_shows_a_table_with_the_classic_mistakes() {
+    let (_turn, dir) = copy();
+    fresh_progress(dir);
+    let _solved = solved(dir, "countdown");
+    let mistake =
+        fs::read_to_string(dir.join("variants/timer_future/forgets_to_sleep.rs")).unwrap();
+    let _mistaken = Replaced::new(dir.join("exercises/src/timer_future.rs"), &mistake);
+    let (out, _) = run(dir, &["check-all"], 1);
+    assert!(out.contains("✓ 1. countdown"), "{out}");
+    assert!(out.contains("done                5/5"), "{out}");
+    assert!(
+        out.contains("2. timer_future       failing             3/6  looks like: the timer thread"),
+        "{out}"
+    );
+    assert!(out.contains("3. block_on           not started"), "{out}");
+    assert!(
+        out.contains(&format!("1 of {} exercises done; 1 failing, ", total())),
+        "{out}"
+    );
+}
+
 /// The exercise `id` solved (its reference solution in place of the stub).
 fn solved(dir: &Path, id: &str) -> Replaced {
     let solution = fs::read_to_string(dir.join(format!("solutions/src/{id}.rs"))).unwrap();

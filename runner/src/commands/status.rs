@@ -1,14 +1,18 @@
 //! `cargo run` (status), `cargo run -- list` and `cargo run -- status --json`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Instant;
 
 use anyhow::Result;
 use serde_json::json;
 
 use crate::manifest::{Exercise, Manifest};
+use crate::mistakes;
 use crate::progress::{Outcome, PROGRESS_FILE, Progress};
 use crate::state::{self, Budgets, State, measure, next};
+use crate::suite::Status;
 
 fn bar(done: usize, total: usize) -> String {
     let width = 30;
@@ -105,6 +109,79 @@ pub fn list(root: &Path, manifest: &Manifest) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// `cargo run -- check-all`: every exercise's tests run again, nothing taken
+/// from the progress record, and a table of what each does now: for someone
+/// back from a break, or an instructor checking a laptop. Returns the exit
+/// code: 0 if every exercise passes, 1 otherwise.
+pub fn check_all(root: &Path, manifest: &Manifest) -> Result<u8> {
+    let mut progress = Progress::load(root)?;
+    note_unknown(&progress, manifest);
+    for exercise in &manifest.exercises {
+        progress.entry(&exercise.id).fingerprint.clear();
+    }
+    let all: Vec<&Exercise> = manifest.exercises.iter().collect();
+    let started = Instant::now();
+    let states = measure(root, &mut progress, &all, Budgets::from_env())?;
+    let took = started.elapsed();
+    let edited = state::edited_stubs(root);
+    let width = manifest
+        .exercises
+        .iter()
+        .map(|e| e.id.len())
+        .max()
+        .unwrap_or(0);
+    println!(
+        "    {:<width$}  {:<16}  {:>5}  first failure",
+        "exercise", "state", "tests"
+    );
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for (n, exercise) in manifest.exercises.iter().enumerate() {
+        let (state, run) = &states[&exercise.id];
+        let label = label(state, exercise, edited.as_ref());
+        *counts.entry(label).or_default() += 1;
+        let (tests, first) = match run {
+            Some(run) => {
+                let passed = run.with_status(Status::Passed).count();
+                let mut failed: Vec<&str> = run
+                    .with_status(Status::Failed)
+                    .map(|o| o.name.as_str())
+                    .collect();
+                failed.sort_unstable();
+                let known = mistakes::known(root, &exercise.id);
+                let first = match mistakes::recognise(&known, run).first() {
+                    // A classic mistake says more than a test's name.
+                    Some(mistake) => format!("looks like: {}", mistake.summary),
+                    None if label == "not started" => String::new(),
+                    None => failed.first().copied().unwrap_or("").to_owned(),
+                };
+                (format!("{passed}/{}", run.outcomes.len()), first)
+            }
+            None => ("–".to_owned(), String::new()),
+        };
+        let mark = if state.is_done() { "✓" } else { " " };
+        println!(
+            "{mark}{:>2}. {:<width$}  {label:<16}  {tests:>5}  {first}",
+            n + 1,
+            exercise.id,
+        );
+    }
+    let total = manifest.exercises.len();
+    let done = counts.get("done").copied().unwrap_or(0);
+    let others: Vec<String> = counts
+        .iter()
+        .filter(|(label, _)| **label != "done")
+        .map(|(label, n)| format!("{n} {label}"))
+        .collect();
+    println!(
+        "\n{done} of {total} exercises done{}{} (every suite run again in {:.0} s). \
+         `cargo run -- test <id>` shows an exercise's failures.",
+        if others.is_empty() { "" } else { "; " },
+        others.join(", "),
+        took.as_secs_f64()
+    );
+    Ok(if done == total { 0 } else { 1 })
 }
 
 /// `cargo run -- status --json`: the same, for an instructor's script.

@@ -72,7 +72,7 @@ impl Drop for RawMode {
     }
 }
 
-pub fn watch(root: &Path, manifest: &Manifest, id: Option<&str>) -> Result<u8> {
+pub fn watch(root: &Path, manifest: &Manifest, id: Option<&str>, poll: bool) -> Result<u8> {
     // `watch` redraws a screen and reads single keys: without a terminal (a
     // pipe, a script) it would write frames forever and never end.
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -106,7 +106,13 @@ pub fn watch(root: &Path, manifest: &Manifest, id: Option<&str>) -> Result<u8> {
         events: inbox,
         later: VecDeque::new(),
     };
-    let _watcher = watch_files(root, events.clone())?;
+    // Polling, if asked for or where file events are known not to arrive.
+    let polling = match (poll, events_missing(root)) {
+        (true, _) => Some("--poll".to_owned()),
+        (false, Some(why)) => Some(why),
+        (false, None) => None,
+    };
+    let _watcher = watch_files(root, events.clone(), polling.is_some())?;
     // Keys come one at a time without Enter only in raw mode.
     let raw = RawMode(terminal::enable_raw_mode().is_ok());
     if raw.0 {
@@ -127,6 +133,13 @@ pub fn watch(root: &Path, manifest: &Manifest, id: Option<&str>) -> Result<u8> {
 
     let mut screen = Screen::default();
     screen.count_done(root, manifest, &progress);
+    if let Some(why) = &polling {
+        screen.banner = Some(format!(
+            "Looking for saved files every {:.1} s ({why}).",
+            POLL_EVERY.as_secs_f64()
+        ));
+        screen.banner_rounds = 1;
+    }
     // Whether the exercise watched was done when watching it began: only a
     // change from not done to done moves on to the next.
     let mut was_done = is_done(root, &manifest.exercises[current], &progress);
@@ -451,8 +464,25 @@ fn build_and_run(
     }
 }
 
-fn watch_files(root: &Path, events: Sender<Event>) -> Result<notify::RecommendedWatcher> {
-    let mut watcher = notify::recommended_watcher(move |result: notify::Result<notify::Event>| {
+/// How often `--poll` looks at the exercises' files.
+const POLL_EVERY: Duration = Duration::from_millis(500);
+
+/// Why file events will not arrive here, where that is known: WSL2 with the
+/// checkout on a Windows drive (`/mnt/c/…`), whose changes Linux is never
+/// told of. Then `watch` polls without being asked.
+fn events_missing(root: &Path) -> Option<String> {
+    let version = std::fs::read_to_string("/proc/version").ok()?;
+    let wsl = version.to_lowercase().contains("microsoft");
+    (wsl && root.starts_with("/mnt/")).then(|| {
+        "WSL, on a Windows drive: file events do not arrive there, so `watch` polls".to_owned()
+    })
+}
+
+/// Sends `Event::Saved` when a `.rs` file in `exercises/src` is written (or
+/// created, or removed), from the system's file events or, with `poll`, by
+/// looking at the files every [`POLL_EVERY`].
+fn watch_files(root: &Path, events: Sender<Event>, poll: bool) -> Result<Box<dyn Watcher>> {
+    let handler = move |result: notify::Result<notify::Event>| {
         let Ok(event) = result else { return };
         // A removal counts too: the loop then finds the file gone and says so.
         let written = matches!(
@@ -468,8 +498,13 @@ fn watch_files(root: &Path, events: Sender<Event>) -> Result<notify::Recommended
         if written && rust {
             let _ = events.send(Event::Saved);
         }
-    })
-    .context("starting the file watcher")?;
+    };
+    let mut watcher: Box<dyn Watcher> = if poll {
+        let config = notify::Config::default().with_poll_interval(POLL_EVERY);
+        Box::new(notify::PollWatcher::new(handler, config).context("starting the file poller")?)
+    } else {
+        Box::new(notify::recommended_watcher(handler).context("starting the file watcher")?)
+    };
     watcher
         .watch(&root.join("exercises/src"), RecursiveMode::NonRecursive)
         .context("watching exercises/src")?;
