@@ -183,6 +183,17 @@ pub fn known(root: &Path, id: &str) -> Vec<Mistake> {
 /// run (a countdown that never wakes fails the test of a countdown that wakes
 /// the wrong waker, and one more).
 pub fn recognise<'a>(mistakes: &'a [Mistake], run: &Run) -> Vec<&'a Mistake> {
+    // When every test fails, the failures tell nothing apart: the file may
+    // be unfinished (`todo!()`), or, in a spot-the-bug exercise, still have
+    // the bug it was shipped with, whose symptoms include those of every
+    // half fix. No claim then.
+    if !run
+        .outcomes
+        .iter()
+        .any(|outcome| outcome.status == Status::Passed)
+    {
+        return Vec::new();
+    }
     let seen: Vec<&Mistake> = mistakes
         .iter()
         .filter(|mistake| mistake.seen_in(run))
@@ -286,6 +297,7 @@ mod tests {
         let todo = run(&[
             ("drains", Status::Failed, "not yet implemented"),
             ("greets", Status::Failed, "not yet implemented"),
+            ("other", Status::Passed, ""),
         ]);
         assert!(!mistake.seen_in(&todo));
     }
@@ -308,6 +320,7 @@ mod tests {
         let both = run(&[
             ("a", Status::Failed, "lost"),
             ("b", Status::Failed, "waker"),
+            ("c", Status::Passed, ""),
         ]);
         let seen = recognise(&known, &both);
         assert_eq!(seen.len(), 1);
@@ -324,6 +337,19 @@ mod tests {
         let mistake = Mistake::from_source("f", vague).unwrap().unwrap();
         assert!(!mistake.recognisable());
         assert!(!mistake.seen_in(&run(&[("drains", Status::Failed, "anything")])));
+    }
+
+    #[test]
+    fn when_every_test_fails_no_mistake_is_named() {
+        let mistake = Mistake::from_source("variants/x/lost.rs", LOST)
+            .unwrap()
+            .unwrap();
+        let all = run(&[
+            ("drains", Status::Failed, "lost at shutdown"),
+            ("greets", Status::Failed, "welcome"),
+        ]);
+        assert!(mistake.seen_in(&all));
+        assert!(recognise(std::slice::from_ref(&mistake), &all).is_empty());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! first attempt going early", and only awaits it in the stream. The first
 //! attempt is made when the stream is made, not at its first poll: a stream
 //! made now and polled later (or never) has already hit the server.
-//! expect: fail connects_at_the_first_poll_not_when_the_stream_is_made "first poll"
+//! expect: fail connects_at_the_first_poll_not_when_the_stream_is_made "yet its first attempt was made at"
 
 use std::future::Future;
 use std::time::Duration;
