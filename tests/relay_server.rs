@@ -134,22 +134,20 @@ impl Server {
 
     /// Opens a connection and reads its welcome; returns the client.
     async fn connect(&mut self, who: &str) -> Client {
-        let socket = match timeout(STEP, TcpStream::connect(self.address)).await {
-            Ok(Ok(socket)) => socket,
-            outcome => {
-                self.assert_serving(&format!("before {who} connected"))
-                    .await;
-                panic!("{who} could not connect to the server: {outcome:?}")
-            }
-        };
-        self.welcome(socket, who).await
+        self.connect_with(who, None).await
     }
 
     /// Like `connect`, but with a receive buffer of 4 KiB: the server soon
     /// has nowhere to put what it writes to this client, unless it reads.
     async fn connect_small(&mut self, who: &str) -> Client {
+        self.connect_with(who, Some(4096)).await
+    }
+
+    async fn connect_with(&mut self, who: &str, receive_buffer: Option<u32>) -> Client {
         let socket = TcpSocket::new_v4().unwrap();
-        socket.set_recv_buffer_size(4096).unwrap();
+        if let Some(size) = receive_buffer {
+            socket.set_recv_buffer_size(size).unwrap();
+        }
         let socket = match timeout(STEP, socket.connect(self.address)).await {
             Ok(Ok(socket)) => socket,
             outcome => {

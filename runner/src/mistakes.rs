@@ -15,7 +15,7 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail, ensure};
 
@@ -156,10 +156,9 @@ fn summary(source: &str) -> String {
     text[..end].trim_end_matches('.').to_owned()
 }
 
-/// The classic mistakes of exercise `id`: its variants that fail. A
-/// variant that cannot be read is left out (`cargo verify` reports it).
-pub fn known(root: &Path, id: &str) -> Vec<Mistake> {
-    let mut files: Vec<_> = fs::read_dir(root.join("variants").join(id))
+/// The variants of exercise `id`: `variants/<id>/*.rs`, in name order.
+pub fn variant_files(root: &Path, id: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(root.join("variants").join(id))
         .into_iter()
         .flatten()
         .flatten()
@@ -168,6 +167,12 @@ pub fn known(root: &Path, id: &str) -> Vec<Mistake> {
         .collect();
     files.sort();
     files
+}
+
+/// The classic mistakes of exercise `id`: its variants that fail. A
+/// variant that cannot be read is left out (`cargo verify` reports it).
+pub fn known(root: &Path, id: &str) -> Vec<Mistake> {
+    variant_files(root, id)
         .iter()
         .filter_map(|path| {
             let source = fs::read_to_string(path).ok()?;

@@ -75,6 +75,16 @@ pub fn status(root: &Path, manifest: &Manifest) -> Result<()> {
     Ok(())
 }
 
+/// The width of the longest exercise id, for a column of ids.
+fn id_width(manifest: &Manifest) -> usize {
+    manifest
+        .exercises
+        .iter()
+        .map(|e| e.id.len())
+        .max()
+        .unwrap_or(0)
+}
+
 fn note_unknown(progress: &Progress, manifest: &Manifest) {
     for id in progress.unknown_ids(manifest) {
         eprintln!(
@@ -90,12 +100,7 @@ pub fn list(root: &Path, manifest: &Manifest) -> Result<()> {
     note_unknown(&progress, manifest);
     let all: Vec<&Exercise> = manifest.exercises.iter().collect();
     let states = measure(root, &mut progress, &all, Budgets::from_env())?;
-    let width = manifest
-        .exercises
-        .iter()
-        .map(|e| e.id.len())
-        .max()
-        .unwrap_or(0);
+    let width = id_width(manifest);
     let edited = state::edited_stubs(root);
     for (n, exercise) in manifest.exercises.iter().enumerate() {
         let state = &states[&exercise.id].0;
@@ -126,12 +131,7 @@ pub fn check_all(root: &Path, manifest: &Manifest) -> Result<u8> {
     let states = measure(root, &mut progress, &all, Budgets::from_env())?;
     let took = started.elapsed();
     let edited = state::edited_stubs(root);
-    let width = manifest
-        .exercises
-        .iter()
-        .map(|e| e.id.len())
-        .max()
-        .unwrap_or(0);
+    let width = id_width(manifest);
     println!(
         "    {:<width$}  {:<16}  {:>5}  first failure",
         "exercise", "state", "tests"

@@ -83,14 +83,7 @@ pub fn check(
 pub fn files(root: &Path, manifest: &Manifest) -> Vec<(String, PathBuf)> {
     let mut variants = Vec::new();
     for exercise in &manifest.exercises {
-        let mut files: Vec<PathBuf> = fs::read_dir(root.join("variants").join(&exercise.id))
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|entry| entry.path())
-            .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
-            .collect();
-        files.sort();
+        let files = mistakes::variant_files(root, &exercise.id);
         variants.extend(files.into_iter().map(|file| (exercise.id.clone(), file)));
     }
     variants
