@@ -63,8 +63,15 @@ pub fn check(
     let workspace = prepare_workspace(root, &variants)?;
     let binaries = build(&workspace)?;
     let runs = run_all(&workspace, &variants, &binaries);
+    // Each exercise's mistakes, from the variants just read: what the report
+    // would recognise in a learner's run.
+    let mut known: BTreeMap<&str, Vec<Mistake>> = BTreeMap::new();
+    for variant in &variants {
+        let mistakes = known.entry(&variant.id).or_default();
+        mistakes.extend(variant.mistake.clone());
+    }
     for (variant, run) in variants.iter().zip(runs) {
-        match run.and_then(|run| variant.judge(&run)) {
+        match run.and_then(|run| variant.judge(&run, &known[variant.id.as_str()])) {
             Ok(took) => eprintln!(
                 "  ok {} (suite ran in {:.1} s)",
                 variant.shown,
@@ -98,10 +105,8 @@ struct Variant {
     /// in place of the stub.
     target: String,
     expectations: Vec<Expect>,
-    /// What it is as a mistake (`None` for a right answer), and every
-    /// mistake of its exercise, for the recognition check.
+    /// What it is as a mistake (`None` for a right answer).
     mistake: Option<Mistake>,
-    siblings: Vec<Mistake>,
 }
 
 impl Variant {
@@ -132,20 +137,19 @@ impl Variant {
             .unwrap_or_default();
         let target = format!("{id}__{name}");
         let mistake = Mistake::from_source(&format!("variants/{id}/{name}.rs"), &source)?;
-        let siblings = mistakes::known(root, &id);
         Ok(Self {
             id,
             shown,
             target,
             expectations,
             mistake,
-            siblings,
         })
     }
 
-    /// Checks one run of the variant's suite against its expectations;
-    /// returns how long the suite ran.
-    fn judge(&self, run: &Run) -> Result<Duration> {
+    /// Checks one run of the variant's suite against its expectations, and
+    /// what the report would name in it among `known`, its exercise's
+    /// mistakes; returns how long the suite ran.
+    fn judge(&self, run: &Run, known: &[Mistake]) -> Result<Duration> {
         ensure!(
             !run.timed_out,
             "the suite was still running after {HANG_LIMIT:?}: a test hangs on this code \
@@ -194,7 +198,7 @@ impl Variant {
         // mistake whose tests include all of its own (a fuller description
         // of the same symptoms), or nothing when every test fails. A right
         // answer is never taken for a mistake.
-        let seen = mistakes::recognise(&self.siblings, run);
+        let seen = mistakes::recognise(known, run);
         match &self.mistake {
             Some(mistake) if !mistake.recognisable() => problems.push(format!(
                 "a mistake must name the words each of its tests says (`//! expect: fail \
