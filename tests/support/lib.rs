@@ -205,23 +205,35 @@ where
     F: Future + 'static,
     F::Output: Send + 'static,
 {
-    let mut runtime = tokio::runtime::Builder::new_multi_thread();
-    runtime.worker_threads(2).enable_all();
-    unerase(run_within(limit, on_hang, runtime, erase(make)))
+    unerase(run_sockets(limit, on_hang, erase(make)))
 }
 
-fn run_on(on_hang: &str, runtime: tokio::runtime::Builder, make: MakeFuture) -> AnyValue {
-    run_within(PATIENCE, on_hang, runtime, make)
-}
-
-fn run_within(
-    limit: Duration,
-    on_hang: &str,
-    mut runtime: tokio::runtime::Builder,
-    make: MakeFuture,
-) -> AnyValue {
+fn run_sockets(limit: Duration, on_hang: &str, make: MakeFuture) -> AnyValue {
     watch(
         limit,
+        on_hang,
+        Box::new(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("a tokio runtime");
+            let outcome = panic::catch_unwind(panic::AssertUnwindSafe(|| {
+                runtime.block_on(async move { make().await })
+            }));
+            // Not a plain drop, which waits for every worker thread: a worker
+            // stuck in the code under test (a busy loop, a blocking call)
+            // never comes back, and the test, whose verdict is in, would hang
+            // until the watchdog. Such a thread is left behind instead.
+            runtime.shutdown_background();
+            outcome.unwrap_or_else(|payload| panic::resume_unwind(payload))
+        }),
+    )
+}
+
+fn run_on(on_hang: &str, mut runtime: tokio::runtime::Builder, make: MakeFuture) -> AnyValue {
+    watch(
+        PATIENCE,
         on_hang,
         Box::new(move || {
             runtime
