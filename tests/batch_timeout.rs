@@ -32,6 +32,7 @@ use std::time::Duration;
 
 use batch_timeout::BatchTimeout;
 use futures::{Stream, StreamExt, stream};
+use support::trace;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, advance, sleep_until};
 use tokio_stream::wrappers::ReceiverStream;
@@ -86,7 +87,7 @@ fn batches(upstream: Upstream, max: usize, wait_ms: u64, first_poll: u64) -> (Ti
             sleep_until(start + ms(end)).await;
             // `tx` is dropped here: the upstream ends at `end`.
         });
-        let batcher = BatchTimeout::new(ReceiverStream::new(rx), max, ms(wait_ms));
+        let batcher = trace(BatchTimeout::new(ReceiverStream::new(rx), max, ms(wait_ms)));
         sleep_until(start + ms(first_poll)).await;
         let mut batcher = spin_guard(batcher);
         let mut timeline = Vec::new();
@@ -288,7 +289,11 @@ fn an_item_arriving_at_the_deadline_goes_into_the_next_batch() {
     // when the stream is polled at the deadline.
     support::paused(SPIN_OR_LOST, || async {
         let (tx, rx) = mpsc::channel(8);
-        let mut batcher = task::spawn(BatchTimeout::new(ReceiverStream::new(rx), 10, ms(100)));
+        let mut batcher = task::spawn(trace(BatchTimeout::new(
+            ReceiverStream::new(rx),
+            10,
+            ms(100),
+        )));
         tx.try_send(1).unwrap();
         assert!(
             batcher.poll_next().is_pending(),
@@ -360,7 +365,11 @@ fn never_emits_an_empty_batch() {
 fn a_quiet_upstream_has_no_timer_running() {
     support::paused(SPIN_OR_LOST, || async {
         let (tx, rx) = mpsc::channel(8);
-        let mut batcher = task::spawn(BatchTimeout::new(ReceiverStream::new(rx), 3, ms(100)));
+        let mut batcher = task::spawn(trace(BatchTimeout::new(
+            ReceiverStream::new(rx),
+            3,
+            ms(100),
+        )));
         assert!(
             batcher.poll_next().is_pending(),
             "nothing has arrived: no batch, Pending"
@@ -449,7 +458,7 @@ fn keeps_returning_none_and_never_polls_an_ended_upstream() {
             next += 1;
             Poll::Ready(item)
         });
-        let mut batcher = task::spawn(BatchTimeout::new(upstream, 5, ms(100)));
+        let mut batcher = task::spawn(trace(BatchTimeout::new(upstream, 5, ms(100))));
         assert_eq!(
             batcher.poll_next(),
             Poll::Ready(Some(vec![1, 2])),
@@ -528,7 +537,11 @@ fn follows_the_batching_rule_on_a_long_irregular_upstream() {
 fn waits_for_the_deadline_without_spinning_and_is_woken_at_it() {
     support::paused(SPIN_OR_LOST, || async {
         let (tx, rx) = mpsc::channel(8);
-        let mut batcher = task::spawn(BatchTimeout::new(ReceiverStream::new(rx), 3, ms(100)));
+        let mut batcher = task::spawn(trace(BatchTimeout::new(
+            ReceiverStream::new(rx),
+            3,
+            ms(100),
+        )));
         tx.try_send(1).unwrap();
         assert!(
             batcher.poll_next().is_pending(),
@@ -564,7 +577,11 @@ fn waits_for_the_deadline_without_spinning_and_is_woken_at_it() {
 fn a_pending_upstream_wakes_the_consumer() {
     support::paused(SPIN_OR_LOST, || async {
         let (tx, rx) = mpsc::channel(8);
-        let mut batcher = task::spawn(BatchTimeout::new(ReceiverStream::new(rx), 3, ms(100)));
+        let mut batcher = task::spawn(trace(BatchTimeout::new(
+            ReceiverStream::new(rx),
+            3,
+            ms(100),
+        )));
         assert!(
             batcher.poll_next().is_pending(),
             "the upstream has no item yet: Pending"
@@ -670,7 +687,7 @@ fn is_unpin_when_its_upstream_is() {
     fn assert_unpin<T: Unpin>(_: &T) {}
     let batches: Vec<Vec<u8>> = support::paused(SPIN_OR_LOST, || async {
         let (tx, rx) = mpsc::channel(4);
-        let batcher = BatchTimeout::new(ReceiverStream::new(rx), 2, ms(10));
+        let batcher = trace(BatchTimeout::new(ReceiverStream::new(rx), 2, ms(10)));
         // Compiles only if `BatchTimeout<ReceiverStream<_>>` is `Unpin`.
         assert_unpin(&batcher);
         for item in 1..=3 {

@@ -29,6 +29,7 @@ use std::time::Duration;
 
 use channel_stream::{ReceiverStream, batched};
 use futures::StreamExt;
+use support::trace;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 use tokio_test::task;
@@ -64,7 +65,7 @@ fn yields_every_item_in_the_order_it_was_sent() {
         let (tx, rx) = mpsc::channel(8);
         send_all(&tx, [3, 1, 4, 1, 5]);
         drop(tx);
-        let mut stream = task::spawn(ReceiverStream::new(rx));
+        let mut stream = task::spawn(trace(ReceiverStream::new(rx)));
         let mut items = Vec::new();
         while let Poll::Ready(Some(item)) = stream.poll_next() {
             items.push(item);
@@ -85,7 +86,7 @@ fn yields_every_item_in_the_order_it_was_sent() {
 fn is_pending_not_ended_while_a_sender_is_alive() {
     by_hand(|| {
         let (tx, rx) = mpsc::channel::<u32>(8);
-        let mut stream = task::spawn(ReceiverStream::new(rx));
+        let mut stream = task::spawn(trace(ReceiverStream::new(rx)));
         let first = stream.poll_next();
         assert!(
             first.is_pending(),
@@ -102,7 +103,7 @@ fn is_pending_not_ended_while_a_sender_is_alive() {
 fn a_pending_poll_is_woken_by_the_next_send() {
     by_hand(|| {
         let (tx, rx) = mpsc::channel(8);
-        let mut stream = task::spawn(ReceiverStream::new(rx));
+        let mut stream = task::spawn(trace(ReceiverStream::new(rx)));
         assert!(
             stream.poll_next().is_pending(),
             "the channel is empty and open: poll_next should be Pending"
@@ -134,7 +135,7 @@ fn ends_when_every_sender_is_gone_and_stays_ended() {
         let (tx, rx) = mpsc::channel(8);
         let tx2 = tx.clone();
         send_all(&tx, [1]);
-        let mut stream = task::spawn(ReceiverStream::new(rx));
+        let mut stream = task::spawn(trace(ReceiverStream::new(rx)));
         assert_eq!(stream.poll_next(), Poll::Ready(Some(1)));
         drop(tx);
         assert!(
@@ -163,7 +164,7 @@ fn after_close_buffered_items_still_arrive_then_none() {
     by_hand(|| {
         let (tx, rx) = mpsc::channel(8);
         send_all(&tx, [1, 2]);
-        let mut stream = task::spawn(ReceiverStream::new(rx));
+        let mut stream = task::spawn(trace(ReceiverStream::new(rx)));
         stream.enter(|_, mut stream| stream.as_mut().get_mut().close());
         assert!(
             tx.try_send(3).is_err(),
@@ -201,9 +202,9 @@ fn into_inner_gives_the_receiver_back_with_what_it_holds() {
     by_hand(|| {
         let (tx, rx) = mpsc::channel(8);
         send_all(&tx, [1, 2, 3]);
-        let mut stream = task::spawn(ReceiverStream::new(rx));
+        let mut stream = task::spawn(trace(ReceiverStream::new(rx)));
         assert_eq!(stream.poll_next(), Poll::Ready(Some(1)));
-        let mut rx = stream.into_inner().into_inner();
+        let mut rx = stream.into_inner().into_inner().into_inner();
         assert_eq!(
             rx.try_recv().ok(),
             Some(2),
@@ -234,7 +235,7 @@ fn composes_with_stream_ext_adapters() {
                     }
                 }
             });
-            ReceiverStream::new(rx)
+            trace(ReceiverStream::new(rx))
                 .map(|n| n * 10)
                 .filter(|n| std::future::ready(n % 3 == 0))
                 .take(3)
@@ -269,7 +270,7 @@ fn delivers_every_item_from_several_producer_threads() {
                 });
             }
             drop(tx);
-            ReceiverStream::new(rx).collect().await
+            trace(ReceiverStream::new(rx)).collect().await
         },
     );
     assert_eq!(
@@ -294,7 +295,7 @@ fn delivers_every_item_from_several_producer_threads() {
 fn batched_yields_a_batch_as_soon_as_it_is_full() {
     support::paused(BATCHED_HUNG, || async {
         let (tx, rx) = mpsc::channel(8);
-        let mut batches = task::spawn(batched(rx, 3));
+        let mut batches = task::spawn(trace(batched(rx, 3)));
         send_all(&tx, [1, 2, 3, 4]);
         assert_eq!(
             batches.poll_next(),
@@ -315,7 +316,7 @@ fn batched_yields_a_batch_as_soon_as_it_is_full() {
 fn batched_waits_for_a_full_batch_and_is_woken_by_sends() {
     support::paused(BATCHED_HUNG, || async {
         let (tx, rx) = mpsc::channel(8);
-        let mut batches = task::spawn(batched(rx, 3));
+        let mut batches = task::spawn(trace(batched(rx, 3)));
         assert!(
             batches.poll_next().is_pending(),
             "nothing sent yet: Pending"
@@ -350,7 +351,7 @@ fn batched_yields_the_last_partial_batch_when_the_channel_closes() {
     drop(tx);
     let all: Vec<Vec<u32>> = support::paused(
         "collecting the batches of a closed channel never finished",
-        move || batched(rx, 3).collect(),
+        move || trace(batched(rx, 3)).collect(),
     );
     assert_eq!(
         all,
@@ -367,7 +368,7 @@ fn batched_never_yields_an_empty_batch() {
     drop(tx);
     let all: Vec<Vec<u32>> = support::paused(
         "collecting the batches of a closed channel never finished",
-        move || batched(rx, 3).collect(),
+        move || trace(batched(rx, 3)).collect(),
     );
     assert_eq!(
         all,
@@ -380,7 +381,7 @@ fn batched_never_yields_an_empty_batch() {
     drop(tx);
     let none: Vec<Vec<u32>> = support::paused(
         "batching an empty, closed channel never finished",
-        move || batched(rx, 3).collect(),
+        move || trace(batched(rx, 3)).collect(),
     );
     assert!(
         none.is_empty(),
@@ -403,7 +404,7 @@ fn batched_holds_a_partial_batch_until_it_is_full_or_the_channel_closes() {
             sleep_until(start + Duration::from_millis(120_000)).await;
             // The channel closes here, when `tx` is dropped.
         });
-        batched(rx, 3)
+        trace(batched(rx, 3))
             .map(|batch| (since_start(), batch))
             .collect::<Vec<_>>()
             .await
@@ -457,7 +458,7 @@ fn batched_loses_and_reorders_nothing() {
                     tx.send(n).await.expect("the batch stream is alive");
                 }
             });
-            batched(rx, 7).collect().await
+            trace(batched(rx, 7)).collect().await
         },
     );
     let (last, full) = batches.split_last().expect("at least one batch");

@@ -15,6 +15,7 @@ use std::task::{Context, Poll};
 
 use countdown::Countdown;
 use futures_test::task::new_count_waker;
+use support::trace;
 use tokio_test::task;
 
 /// Runs a test that polls by hand under the watchdog: a `poll` that loops or
@@ -32,7 +33,7 @@ fn by_hand(body: impl FnOnce() + Send + 'static) {
 /// times it said `Pending`, giving up (with a message) after far too many.
 fn pendings_before_ready(polls: u32) -> u32 {
     let limit = polls + 100;
-    let mut countdown = task::spawn(Countdown::new(polls));
+    let mut countdown = task::spawn(trace(Countdown::new(polls)));
     for pendings in 0..limit {
         if countdown.poll().is_ready() {
             return pendings;
@@ -47,7 +48,7 @@ fn pendings_before_ready(polls: u32) -> u32 {
 #[test]
 fn zero_polls_is_ready_on_the_first_poll() {
     by_hand(|| {
-        let mut countdown = task::spawn(Countdown::new(0));
+        let mut countdown = task::spawn(trace(Countdown::new(0)));
         assert!(
             countdown.poll().is_ready(),
             "Countdown::new(0) returned Pending on its first poll; expected Ready(()) at once: \
@@ -75,7 +76,7 @@ fn returns_pending_exactly_polls_times_then_ready() {
 fn wakes_its_task_every_time_it_returns_pending() {
     by_hand(|| {
         let polls = 3;
-        let mut countdown = task::spawn(Countdown::new(polls));
+        let mut countdown = task::spawn(trace(Countdown::new(polls)));
         for poll in 1..=polls {
             assert!(
                 countdown.poll().is_pending(),
@@ -105,7 +106,7 @@ fn wakes_the_waker_of_the_poll_that_returned_pending() {
         // move between threads, combinators wrap wakers). Each poll's waker is the
         // one that reaches the task now.
         let polls = 3;
-        let mut countdown = Box::pin(Countdown::new(polls));
+        let mut countdown = Box::pin(trace(Countdown::new(polls)));
         for poll in 1..=polls {
             let (waker, wakes) = new_count_waker();
             let outcome = countdown.as_mut().poll(&mut Context::from_waker(&waker));
@@ -131,6 +132,6 @@ fn completes_when_awaited_on_an_executor() {
         "`Countdown::new(5).await` never finished on a real executor. The executor only \
          polls a task again after its waker is woken: does every Pending wake \
          `cx.waker()` first?",
-        || futures::executor::block_on(async { Countdown::new(5).await }),
+        || futures::executor::block_on(async { trace(Countdown::new(5)).await }),
     );
 }

@@ -29,6 +29,7 @@ use fair_yield::Cooperative;
 use futures::channel::mpsc;
 use futures::executor::block_on;
 use futures::{StreamExt, stream};
+use support::trace;
 use tokio_test::task;
 
 /// How many items flow in the runtime tests: enough for the counts to mean
@@ -67,7 +68,7 @@ fn drain_beside_a_heartbeat() -> Drain {
         tokio::task::yield_now().await;
         let beats_before = beats.load(Ordering::SeqCst);
         let consumer = tokio::spawn(counting_polls(async {
-            let mut flow = Cooperative::new(stream::iter(0..ITEMS));
+            let mut flow = trace(Cooperative::new(stream::iter(0..ITEMS)));
             let mut items = 0;
             while let Some(item) = flow.next().await {
                 assert_eq!(item, items, "items must come out in order");
@@ -105,7 +106,7 @@ fn yields_every_item_in_order_and_ends_with_the_stream_on_any_executor() {
         value
     }
     let got: Vec<u32> = support::watchdog(NEVER_FINISHED, || {
-        block_on(assert_unpin(Cooperative::new(stream::iter(0..1000u32))).collect())
+        block_on(assert_unpin(trace(Cooperative::new(stream::iter(0..1000u32)))).collect())
     });
     assert_eq!(
         got,
@@ -158,7 +159,7 @@ fn does_not_give_its_turn_away_much_more_often_than_every_32_items() {
 fn passes_pending_on_and_is_woken_by_the_stream() {
     support::watchdog(NEVER_FINISHED, || {
         let (tx, rx) = mpsc::unbounded::<u32>();
-        let mut flow = task::spawn(Cooperative::new(rx));
+        let mut flow = task::spawn(trace(Cooperative::new(rx)));
         assert_eq!(
             flow.poll_next(),
             Poll::Pending,

@@ -28,7 +28,7 @@ use std::time::Duration;
 
 use fanout_stream::FanoutStream;
 use futures::{Stream, StreamExt, stream};
-use support::Dropped;
+use support::{Dropped, trace};
 use tokio::sync::mpsc::Receiver;
 use tokio::sync::mpsc::error::TryRecvError;
 use tokio_test::task;
@@ -76,7 +76,8 @@ fn every_receiver_gets_every_item_once_in_order_at_any_speed() {
         "the fan-out or its consumers never finished (do the receivers see the end \
          of the stream?)",
         move || async move {
-            let (mut fanout, receivers) = FanoutStream::new(stream::iter(0..items), 4, 2);
+            let (fanout, receivers) = FanoutStream::new(stream::iter(0..items), 4, 2);
+            let mut fanout = trace(fanout);
             // Consumer k takes k ms per item (consumer 0 as fast as it can).
             let consumers: Vec<_> = receivers
                 .into_iter()
@@ -131,7 +132,7 @@ fn every_receiver_gets_every_item_once_in_order_at_any_speed() {
 fn a_full_receiver_holds_the_stream_until_it_takes_an_item() {
     by_hand(|| {
         let (fanout, mut receivers) = FanoutStream::new(stream::iter(0..10), 2, 2);
-        let mut fanout = task::spawn(fanout);
+        let mut fanout = task::spawn(trace(fanout));
         let mut slow = receivers.pop().unwrap();
         let mut fast = receivers.pop().unwrap();
         let mut fast_got = Vec::new();
@@ -195,7 +196,7 @@ fn an_item_delivered_before_a_pending_is_not_sent_again() {
         // Three receivers; the middle one is slow. Whatever order the stream
         // serves them in, nobody may get an item twice.
         let (fanout, mut receivers) = FanoutStream::new(stream::iter(0..20), 3, 1);
-        let mut fanout = task::spawn(fanout);
+        let mut fanout = task::spawn(trace(fanout));
         let mut got: Vec<Vec<u32>> = vec![Vec::new(); 3];
         let mut slow_reads = 0;
         for _ in 0..200 {
@@ -240,7 +241,7 @@ fn a_dropped_receiver_never_stalls_the_others() {
         // Dropped before the start.
         let (fanout, mut receivers) = FanoutStream::new(stream::iter(0..30), 3, 1);
         drop(receivers.remove(1));
-        let mut fanout = task::spawn(fanout);
+        let mut fanout = task::spawn(trace(fanout));
         let mut got = [Vec::new(), Vec::new()];
         for _ in 0..200 {
             match fanout.poll_next() {
@@ -274,7 +275,7 @@ fn a_dropped_receiver_never_stalls_the_others() {
 
         // Dropped while the stream waits for it to make room.
         let (fanout, mut receivers) = FanoutStream::new(stream::iter(0..30), 2, 1);
-        let mut fanout = task::spawn(fanout);
+        let mut fanout = task::spawn(trace(fanout));
         let full = receivers.pop().unwrap();
         let mut live = receivers.pop().unwrap();
         assert_eq!(fanout.poll_next(), Poll::Ready(Some(())));
@@ -318,7 +319,7 @@ fn a_dropped_receiver_never_stalls_the_others() {
 fn when_the_source_ends_every_receiver_sees_the_end() {
     by_hand(|| {
         let (fanout, mut receivers) = FanoutStream::new(stream::iter(0..3), 3, 4);
-        let mut fanout = task::spawn(fanout);
+        let mut fanout = task::spawn(trace(fanout));
         for item in 0..3 {
             assert_eq!(
                 fanout.poll_next(),
@@ -356,7 +357,7 @@ fn with_every_receiver_gone_it_ends_without_pulling_more_items() {
     by_hand(|| {
         let (source, pulls) = counted_source(100);
         let (fanout, receivers) = FanoutStream::new(source, 2, 1);
-        let mut fanout = task::spawn(fanout);
+        let mut fanout = task::spawn(trace(fanout));
         drop(receivers);
         assert_eq!(
             fanout.poll_next(),
@@ -374,7 +375,7 @@ fn with_every_receiver_gone_it_ends_without_pulling_more_items() {
 
         let (source, pulls) = counted_source(100);
         let (fanout, receivers) = FanoutStream::new(source, 2, 1);
-        let mut fanout = task::spawn(fanout);
+        let mut fanout = task::spawn(trace(fanout));
         assert_eq!(fanout.poll_next(), Poll::Ready(Some(())));
         drop(receivers);
         let pulled_before = pulls.load(Ordering::SeqCst);
@@ -422,7 +423,7 @@ fn the_slowest_consumer_sets_the_pace() {
                 }
                 got
             });
-            fanout.for_each(|()| async {}).await;
+            trace(fanout).for_each(|()| async {}).await;
             let finished_at = start.elapsed();
             (finished_at, fast_consumer.await.unwrap())
         },
@@ -469,7 +470,7 @@ fn is_send_and_unpin_and_exact_on_a_multi_thread_runtime() {
                 })
                 .collect();
             // `tokio::spawn` needs a `Send` future: the fan-out runs on any worker.
-            let delivered = tokio::spawn(fanout.count())
+            let delivered = tokio::spawn(trace(fanout).count())
                 .await
                 .expect("the fan-out task");
             let mut received = Vec::new();
@@ -521,7 +522,7 @@ fn dropped_at_any_point_each_receiver_holds_a_prefix_and_sees_the_end() {
                 });
             }
             let run = async move {
-                let mut fanout = fanout;
+                let mut fanout = trace(fanout);
                 while fanout.next().await.is_some() {}
             };
             (consumers, run)

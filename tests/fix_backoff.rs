@@ -1,6 +1,6 @@
 //! Hidden suite for `fix_backoff`: a reconnect loop with exponential backoff.
 //!
-//! Contract: `reconnect(connect, backoff)` calls `connect` at its first poll
+//! Contract: `trace(reconnect(connect, backoff))` calls `connect` at its first poll
 //! (not when the stream is made); after the n-th failure it yields that `Err`
 //! at once, then waits `backoff.delay(n)`, and tries again; after a success
 //! it yields `Ok` and ends. (`Backoff::delay` is given.)
@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use fix_backoff::{Backoff, reconnect};
 use futures::StreamExt;
+use support::trace;
 use tokio::time::Instant;
 use tokio_test::task;
 
@@ -74,7 +75,7 @@ fn timeline(failures: u32, backoff: Backoff) -> (Timeline, Vec<u64>) {
         let start = Instant::now();
         let (connect, attempts) = flaky_server(failures, start);
         let real_start = std::time::Instant::now();
-        let yielded: Timeline = reconnect(connect, backoff)
+        let yielded: Timeline = trace(reconnect(connect, backoff))
             .take(50)
             .map(|item| ((Instant::now() - start).as_millis() as u64, item))
             .collect()
@@ -170,7 +171,7 @@ fn connects_at_the_first_poll_not_when_the_stream_is_made() {
             base: ms(50),
             max: ms(1_000),
         };
-        let retries = reconnect(connect, backoff);
+        let retries = trace(reconnect(connect, backoff));
         // Made at 0 ms, first polled at 30 ms.
         tokio::time::advance(ms(30)).await;
         let timeline: Timeline = retries
@@ -217,7 +218,7 @@ fn does_not_retry_before_the_delay_is_over() {
             base: ms(100),
             max: ms(1_000),
         };
-        let mut retries = task::spawn(Box::pin(reconnect(connect, backoff)));
+        let mut retries = task::spawn(Box::pin(trace(reconnect(connect, backoff))));
         assert_eq!(
             retries.poll_next(),
             Poll::Ready(Some(Err(1))),

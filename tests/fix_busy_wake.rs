@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use fix_busy_wake::{Beat, Heartbeat};
 use futures::{Stream, StreamExt, stream};
+use support::trace;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_stream::wrappers::ReceiverStream;
@@ -41,7 +42,7 @@ fn ms(millis: u64) -> Duration {
 fn waits_for_the_period_without_waking_itself() {
     support::paused(SPIN, || async {
         let (_tx, rx) = mpsc::channel::<u32>(4);
-        let mut heartbeat = task::spawn(Heartbeat::new(ReceiverStream::new(rx), ms(100)));
+        let mut heartbeat = task::spawn(trace(Heartbeat::new(ReceiverStream::new(rx), ms(100))));
         assert!(
             heartbeat.poll_next().is_pending(),
             "nothing has happened yet: Pending"
@@ -69,7 +70,7 @@ fn counts_the_first_period_from_new_not_from_the_first_poll() {
         `new`, however late it is first polled).";
     support::paused(SPIN, || async {
         let (_tx, rx) = mpsc::channel::<u32>(4);
-        let mut heartbeat = task::spawn(Heartbeat::new(ReceiverStream::new(rx), ms(100)));
+        let mut heartbeat = task::spawn(trace(Heartbeat::new(ReceiverStream::new(rx), ms(100))));
         // The consumer polls for the first time 60 ms after `new`.
         tokio::time::advance(ms(60)).await;
         assert!(
@@ -99,7 +100,7 @@ fn counts_the_first_period_from_new_not_from_the_first_poll() {
 
         // First polled when the first period is already over: Idle at once.
         let (_tx, rx) = mpsc::channel::<u32>(4);
-        let mut heartbeat = task::spawn(Heartbeat::new(ReceiverStream::new(rx), ms(100)));
+        let mut heartbeat = task::spawn(trace(Heartbeat::new(ReceiverStream::new(rx), ms(100))));
         tokio::time::advance(ms(130)).await;
         assert_eq!(
             heartbeat.poll_next(),
@@ -114,7 +115,7 @@ fn counts_the_first_period_from_new_not_from_the_first_poll() {
 fn an_item_wakes_it_while_it_waits() {
     support::paused(SPIN, || async {
         let (tx, rx) = mpsc::channel(4);
-        let mut heartbeat = task::spawn(Heartbeat::new(ReceiverStream::new(rx), ms(100)));
+        let mut heartbeat = task::spawn(trace(Heartbeat::new(ReceiverStream::new(rx), ms(100))));
         assert!(heartbeat.poll_next().is_pending(), "nothing yet: Pending");
         assert!(!heartbeat.is_woken(), "the heartbeat {BUSY}");
         tokio::time::advance(ms(30)).await;
@@ -139,7 +140,7 @@ fn beats_at_the_right_virtual_times() {
             }
             tokio::time::sleep_until(start + ms(450)).await;
         });
-        let heartbeat = Heartbeat::new(ReceiverStream::new(rx), ms(100));
+        let heartbeat = trace(Heartbeat::new(ReceiverStream::new(rx), ms(100)));
         let mut beats = Vec::new();
         let mut polls = 0;
         let mut heartbeat = std::pin::pin!(heartbeat);
@@ -186,7 +187,7 @@ fn beats_at_the_right_virtual_times() {
 #[test]
 fn a_quiet_upstream_gets_one_idle_per_period() {
     let idles = support::paused(SPIN, || async {
-        let mut heartbeat = Heartbeat::new(stream::pending::<u32>(), ms(50));
+        let mut heartbeat = trace(Heartbeat::new(stream::pending::<u32>(), ms(50)));
         let mut polls = 0;
         let guarded = stream::poll_fn(move |cx| {
             polls += 1;
@@ -217,7 +218,7 @@ fn a_quiet_upstream_gets_one_idle_per_period() {
 #[test]
 fn a_late_consumer_gets_one_idle_then_a_whole_new_period() {
     support::paused(SPIN, || async {
-        let mut heartbeat = task::spawn(Heartbeat::new(stream::pending::<u32>(), ms(100)));
+        let mut heartbeat = task::spawn(trace(Heartbeat::new(stream::pending::<u32>(), ms(100))));
         assert!(heartbeat.poll_next().is_pending(), "nothing yet: Pending");
         assert!(!heartbeat.is_woken(), "the heartbeat {BUSY}");
         // The consumer is busy elsewhere and comes back after 3.5 periods.

@@ -21,6 +21,7 @@ use std::task::Poll;
 
 use fix_lost_wakeup::PriorityInbox;
 use futures::StreamExt;
+use support::trace;
 use tokio::sync::mpsc;
 use tokio_test::task;
 
@@ -47,7 +48,7 @@ fn urgent_items_go_first_whenever_one_is_waiting() {
     by_hand(|| {
         let (urgent_tx, urgent) = mpsc::channel(8);
         let (normal_tx, normal) = mpsc::channel(8);
-        let mut inbox = task::spawn(PriorityInbox::new(urgent, normal));
+        let mut inbox = task::spawn(trace(PriorityInbox::new(urgent, normal)));
         assert!(
             inbox.poll_next().is_pending(),
             "both channels are empty: Pending"
@@ -94,7 +95,7 @@ fn a_send_on_the_normal_channel_wakes_a_pending_inbox() {
     by_hand(|| {
         let (_urgent_tx, urgent) = mpsc::channel::<u32>(4);
         let (normal_tx, normal) = mpsc::channel(4);
-        let mut inbox = task::spawn(PriorityInbox::new(urgent, normal));
+        let mut inbox = task::spawn(trace(PriorityInbox::new(urgent, normal)));
         assert!(
             inbox.poll_next().is_pending(),
             "both channels are empty: Pending"
@@ -117,7 +118,7 @@ fn a_send_on_the_urgent_channel_wakes_a_pending_inbox() {
     by_hand(|| {
         let (urgent_tx, urgent) = mpsc::channel(4);
         let (_normal_tx, normal) = mpsc::channel::<u32>(4);
-        let mut inbox = task::spawn(PriorityInbox::new(urgent, normal));
+        let mut inbox = task::spawn(trace(PriorityInbox::new(urgent, normal)));
         assert!(
             inbox.poll_next().is_pending(),
             "both channels are empty: Pending"
@@ -137,7 +138,7 @@ fn the_end_of_both_channels_wakes_a_pending_inbox() {
     by_hand(|| {
         let (urgent_tx, urgent) = mpsc::channel::<u32>(4);
         let (normal_tx, normal) = mpsc::channel::<u32>(4);
-        let mut inbox = task::spawn(PriorityInbox::new(urgent, normal));
+        let mut inbox = task::spawn(trace(PriorityInbox::new(urgent, normal)));
         assert!(
             inbox.poll_next().is_pending(),
             "both channels are empty: Pending"
@@ -160,7 +161,7 @@ fn after_one_channel_ends_the_other_still_delivers() {
     by_hand(|| {
         let (urgent_tx, urgent) = mpsc::channel(4);
         let (normal_tx, normal) = mpsc::channel::<u32>(4);
-        let mut inbox = task::spawn(PriorityInbox::new(urgent, normal));
+        let mut inbox = task::spawn(trace(PriorityInbox::new(urgent, normal)));
         assert!(
             inbox.poll_next().is_pending(),
             "both channels are empty: Pending"
@@ -201,7 +202,9 @@ fn an_awaiting_consumer_gets_urgent_items_first() {
                 tokio::time::sleep(ms(10)).await;
                 urgent_tx.send("urgent 2").await.unwrap();
             });
-            PriorityInbox::new(urgent, normal).collect::<Vec<_>>().await
+            trace(PriorityInbox::new(urgent, normal))
+                .collect::<Vec<_>>()
+                .await
         },
     );
     assert_eq!(

@@ -35,6 +35,7 @@ use futures::executor::block_on;
 use futures::stream::{self, BoxStream};
 use futures::{Stream, StreamExt};
 use merge_fair::MergeFair;
+use support::{Traced, trace};
 use tokio_test::task;
 
 const NEVER_RETURNED: &str = "a call to MergeFair's `poll_next` or `size_hint` never returned. \
@@ -106,7 +107,7 @@ impl Stream for Strict {
 /// The first `count` items of the merge of `inputs`, under the watchdog.
 fn first_items(inputs: Vec<Input>, count: usize) -> Vec<u32> {
     support::watchdog(NEVER_RETURNED, move || {
-        block_on(MergeFair::new(inputs).take(count).collect())
+        block_on(trace(MergeFair::new(inputs)).take(count).collect())
     })
 }
 
@@ -114,7 +115,12 @@ fn first_items(inputs: Vec<Input>, count: usize) -> Vec<u32> {
 fn yields_every_item_of_every_input_each_in_its_order() {
     let got = support::watchdog(NEVER_RETURNED, || {
         block_on(
-            MergeFair::new(vec![numbers(1, 3), numbers(2, 5), numbers(3, 1)]).collect::<Vec<_>>(),
+            trace(MergeFair::new(vec![
+                numbers(1, 3),
+                numbers(2, 5),
+                numbers(3, 1),
+            ]))
+            .collect::<Vec<_>>(),
         )
     });
     for k in 1..=3 {
@@ -185,7 +191,7 @@ fn ends_when_every_input_has_ended_and_keeps_returning_none() {
     let (a, _) = strict("A", numbers(1, 2));
     let (b, _) = strict("B", numbers(2, 1));
     support::watchdog(NEVER_RETURNED, move || {
-        let mut merge = task::spawn(MergeFair::new(vec![a, b]));
+        let mut merge = task::spawn(trace(MergeFair::new(vec![a, b])));
         let mut items = Vec::new();
         for _ in 0..3 {
             match merge.poll_next() {
@@ -211,7 +217,7 @@ fn ends_when_every_input_has_ended_and_keeps_returning_none() {
 #[test]
 fn no_inputs_is_over_at_once() {
     support::watchdog(NEVER_RETURNED, || {
-        let mut merge = task::spawn(MergeFair::new(Vec::<Input>::new()));
+        let mut merge = task::spawn(trace(MergeFair::new(Vec::<Input>::new())));
         assert_eq!(
             merge.poll_next(),
             Poll::Ready(None),
@@ -226,11 +232,11 @@ fn a_quiet_input_does_not_hold_back_the_others() {
     support::watchdog(NEVER_RETURNED, || {
         // Input 1 never has an item; the others do.
         let (_quiet_tx, quiet) = mpsc::unbounded::<u32>();
-        let mut merge = task::spawn(MergeFair::new(vec![
+        let mut merge = task::spawn(trace(MergeFair::new(vec![
             quiet.boxed(),
             numbers(2, 2),
             numbers(3, 2),
-        ]));
+        ])));
         for n in 1..=4 {
             assert!(
                 matches!(merge.poll_next(), Poll::Ready(Some(_))),
@@ -246,7 +252,7 @@ fn a_quiet_input_does_not_hold_back_the_others() {
 fn an_always_ready_input_does_not_starve_a_channel() {
     support::watchdog(NEVER_RETURNED, || {
         let (tx, rx) = mpsc::unbounded::<u32>();
-        let mut merge = task::spawn(MergeFair::new(vec![endless(1), rx.boxed()]));
+        let mut merge = task::spawn(trace(MergeFair::new(vec![endless(1), rx.boxed()])));
         for _ in 0..5 {
             let _ = merge.poll_next();
         }
@@ -268,7 +274,11 @@ fn is_woken_when_a_quiet_input_gets_an_item() {
         let (tx1, rx1) = mpsc::unbounded::<u32>();
         let (tx2, rx2) = mpsc::unbounded::<u32>();
         let (tx3, rx3) = mpsc::unbounded::<u32>();
-        let mut merge = task::spawn(MergeFair::new(vec![rx1.boxed(), rx2.boxed(), rx3.boxed()]));
+        let mut merge = task::spawn(trace(MergeFair::new(vec![
+            rx1.boxed(),
+            rx2.boxed(),
+            rx3.boxed(),
+        ])));
         assert_eq!(
             settle(&mut merge),
             Poll::Pending,
@@ -294,7 +304,7 @@ fn is_woken_when_a_quiet_input_gets_an_item() {
 /// Polls until the merge returns Pending without having woken itself (a few
 /// spurious wake-ups are allowed), and returns that result; fails the test
 /// if it keeps waking itself.
-fn settle(merge: &mut task::Spawn<MergeFair<Input>>) -> Poll<Option<u32>> {
+fn settle(merge: &mut task::Spawn<Traced<MergeFair<Input>>>) -> Poll<Option<u32>> {
     for _ in 0..5 {
         let result = merge.poll_next();
         if result.is_ready() || !merge.is_woken() {
@@ -314,7 +324,7 @@ fn does_not_wake_itself_while_every_input_is_quiet() {
     support::watchdog(NEVER_RETURNED, || {
         let (_tx1, rx1) = mpsc::unbounded::<u32>();
         let (_tx2, rx2) = mpsc::unbounded::<u32>();
-        let mut merge = task::spawn(MergeFair::new(vec![rx1.boxed(), rx2.boxed()]));
+        let mut merge = task::spawn(trace(MergeFair::new(vec![rx1.boxed(), rx2.boxed()])));
         assert_eq!(settle(&mut merge), Poll::Pending);
     });
 }
@@ -324,7 +334,7 @@ fn wakes_the_waker_of_its_latest_poll() {
     support::watchdog(NEVER_RETURNED, || {
         let (tx, rx) = mpsc::unbounded::<u32>();
         let (_quiet_tx, quiet) = mpsc::unbounded::<u32>();
-        let merge = MergeFair::new(vec![quiet.boxed(), rx.boxed()]);
+        let merge = trace(MergeFair::new(vec![quiet.boxed(), rx.boxed()]));
         // Polled by one task, then moved to another (as `select!` or a
         // combinator may do): the second task is the one waiting now.
         let mut first = task::spawn(merge);
@@ -348,7 +358,7 @@ fn wakes_the_waker_of_its_latest_poll() {
 #[test]
 fn size_hint_adds_up_the_live_inputs() {
     support::watchdog(NEVER_RETURNED, || {
-        let mut merge = MergeFair::new(vec![numbers(1, 3), numbers(2, 4)]);
+        let mut merge = trace(MergeFair::new(vec![numbers(1, 3), numbers(2, 4)]));
         assert_eq!(
             merge.size_hint(),
             (7, Some(7)),
@@ -445,7 +455,7 @@ fn dropping_the_merge_at_any_point_loses_no_item() {
             let consumer = {
                 let taken = Rc::clone(&taken);
                 async move {
-                    let mut merge = MergeFair::new(inputs);
+                    let mut merge = trace(MergeFair::new(inputs));
                     while let Some(item) = merge.next().await {
                         taken.borrow_mut().push(item);
                         // One item per poll of the consumer: a drop can

@@ -17,6 +17,7 @@ use std::task::Poll;
 
 use futures::{Stream, StreamExt};
 use range_stream::RangeStream;
+use support::{Traced, trace};
 use tokio_test::task;
 
 /// Runs a test that polls by hand under the watchdog: a `poll_next` or
@@ -36,7 +37,7 @@ fn by_hand(body: impl FnOnce() + Send + 'static) {
 /// failing with a message if it is ever `Pending`, panics, or never ends.
 fn items(start: i32, end: i32) -> Vec<i32> {
     let limit = 10_000;
-    let mut stream = task::spawn(RangeStream::new(start, end));
+    let mut stream = task::spawn(trace(RangeStream::new(start, end)));
     let mut items = Vec::new();
     loop {
         match poll_once(&mut stream, &format!("in RangeStream::new({start}, {end})")) {
@@ -60,7 +61,7 @@ fn items(start: i32, end: i32) -> Vec<i32> {
 
 /// Polls `stream` once. If the learner's `poll_next` panics (other than at a
 /// `todo!()`), the test fails with the panic and what probably caused it.
-fn poll_once(stream: &mut task::Spawn<RangeStream>, what: &str) -> Poll<Option<i32>> {
+fn poll_once(stream: &mut task::Spawn<Traced<RangeStream>>, what: &str) -> Poll<Option<i32>> {
     panic::catch_unwind(AssertUnwindSafe(|| stream.poll_next())).unwrap_or_else(|payload| {
         let message = support::panic_message(&*payload);
         if message.starts_with("not yet implemented") {
@@ -116,7 +117,7 @@ fn is_empty_when_start_is_not_below_end() {
 fn keeps_returning_none_after_the_end() {
     by_hand(|| {
         for (start, end) in [(0, 2), (4, 4), (7, 3)] {
-            let mut stream = task::spawn(RangeStream::new(start, end));
+            let mut stream = task::spawn(trace(RangeStream::new(start, end)));
             let mut yielded = 0;
             while let Poll::Ready(Some(_)) = poll_once(&mut stream, "before the end") {
                 yielded += 1;
@@ -141,7 +142,7 @@ fn size_hint_is_exact_before_during_and_after() {
     by_hand(|| {
         for (start, end) in [(0, 4), (-3, 2), (6, 6), (9, 2)] {
             let expected_len = (start..end).len();
-            let mut stream = task::spawn(RangeStream::new(start, end));
+            let mut stream = task::spawn(trace(RangeStream::new(start, end)));
             for left in (0..=expected_len).rev() {
                 let when = if left == expected_len {
                     "before the first poll".to_string()
@@ -197,7 +198,7 @@ fn size_hint_is_exact_for_the_widest_range() {
 fn does_not_overflow_at_the_top_of_i32() {
     by_hand(|| {
         let start = i32::MAX - 3;
-        let mut stream = task::spawn(RangeStream::new(start, i32::MAX));
+        let mut stream = task::spawn(trace(RangeStream::new(start, i32::MAX)));
         let mut items = Vec::new();
         for _ in 0..3 {
             match poll_once(&mut stream, "near i32::MAX") {
@@ -228,7 +229,7 @@ fn does_not_overflow_at_the_bottom_of_i32() {
             [i32::MIN, i32::MIN + 1, i32::MIN + 2],
             "RangeStream::new(i32::MIN, i32::MIN + 3) should yield the three lowest i32s"
         );
-        let mut stream = task::spawn(RangeStream::new(i32::MIN, i32::MIN + 1));
+        let mut stream = task::spawn(trace(RangeStream::new(i32::MIN, i32::MIN + 1)));
         assert_eq!(
             stream.size_hint(),
             (1, Some(1)),
@@ -250,7 +251,7 @@ fn works_with_stream_combinators() {
          finished: did poll_next return Pending without waking the task?",
         || {
             futures::executor::block_on(
-                RangeStream::new(0, 10)
+                trace(RangeStream::new(0, 10))
                     .filter(|n| std::future::ready(n % 2 == 0))
                     .map(|n| n * n)
                     .collect(),

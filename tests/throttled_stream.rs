@@ -24,6 +24,7 @@ mod throttled_stream;
 use std::time::Duration;
 
 use futures::{Stream, StreamExt, stream};
+use support::trace;
 use throttled_stream::ThrottledStream;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
@@ -52,7 +53,10 @@ fn emissions(arrivals: &[u64], delay_ms: u64) -> (Vec<(usize, u64)>, u64) {
                 tx.send(k).await.expect("the test keeps the stream alive");
             }
         });
-        let mut throttled = spin_guard(ThrottledStream::new(ReceiverStream::new(rx), ms(delay_ms)));
+        let mut throttled = spin_guard(trace(ThrottledStream::new(
+            ReceiverStream::new(rx),
+            ms(delay_ms),
+        )));
         let mut emitted = Vec::new();
         while let Some(k) = throttled.next().await {
             emitted.push((k, since_start()));
@@ -209,9 +213,12 @@ fn zero_delay_passes_everything_straight_through() {
 
     let all: Vec<u32> = support::paused(SPIN_OR_LOST, || async {
         let start = Instant::now();
-        let all = spin_guard(ThrottledStream::new(stream::iter(0..1000), Duration::ZERO))
-            .collect::<Vec<_>>()
-            .await;
+        let all = spin_guard(trace(ThrottledStream::new(
+            stream::iter(0..1000),
+            Duration::ZERO,
+        )))
+        .collect::<Vec<_>>()
+        .await;
         assert_eq!(
             Instant::now() - start,
             Duration::ZERO,
@@ -227,7 +234,10 @@ fn zero_delay_passes_everything_straight_through() {
 #[test]
 fn waits_without_spinning_and_is_woken_when_the_delay_is_over() {
     support::paused(SPIN_OR_LOST, || async {
-        let mut throttled = task::spawn(ThrottledStream::new(stream::iter([1, 2, 3]), ms(100)));
+        let mut throttled = task::spawn(trace(ThrottledStream::new(
+            stream::iter([1, 2, 3]),
+            ms(100),
+        )));
         assert_eq!(
             throttled.poll_next(),
             std::task::Poll::Ready(Some(1)),
@@ -268,7 +278,10 @@ fn waits_without_spinning_and_is_woken_when_the_delay_is_over() {
 fn a_pending_upstream_wakes_the_consumer() {
     support::paused(SPIN_OR_LOST, || async {
         let (tx, rx) = mpsc::channel(4);
-        let mut throttled = task::spawn(ThrottledStream::new(ReceiverStream::new(rx), ms(100)));
+        let mut throttled = task::spawn(trace(ThrottledStream::new(
+            ReceiverStream::new(rx),
+            ms(100),
+        )));
         assert!(
             throttled.poll_next().is_pending(),
             "the upstream has no item yet: the throttled stream should be Pending"
@@ -293,7 +306,7 @@ fn a_pending_upstream_wakes_the_consumer() {
 fn polls_a_bounded_number_of_times_per_item() {
     let polls = support::paused(SPIN_OR_LOST, || async {
         let mut polls = 0;
-        let mut throttled = ThrottledStream::new(stream::iter(0..5), ms(100));
+        let mut throttled = trace(ThrottledStream::new(stream::iter(0..5), ms(100)));
         let mut items = 0;
         std::future::poll_fn(|cx| {
             loop {
@@ -328,7 +341,7 @@ fn is_unpin_when_its_upstream_is() {
         tx.send(1).await.unwrap();
         drop(tx);
         // `spin_guard` (like `next()`) needs `Unpin`: no pinning by the caller.
-        let mut throttled = spin_guard(throttled);
+        let mut throttled = spin_guard(trace(throttled));
         let mut items = Vec::new();
         while let Some(item) = throttled.next().await {
             items.push(item);

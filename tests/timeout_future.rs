@@ -37,7 +37,7 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 use futures_test::task::new_count_waker;
 use pin_project_lite::pin_project;
-use support::Dropped;
+use support::{Dropped, trace};
 use timeout_future::{Elapsed, Timeout};
 use tokio::sync::oneshot;
 use tokio::time::{Instant, advance, sleep, sleep_until};
@@ -189,7 +189,7 @@ fn outcome(
     support::paused(NEVER_FINISHED, move || async move {
         let start = Instant::now();
         let (probe, seen) = Probe::new(body(start));
-        let timeout = Timeout::new(probe, ms(duration));
+        let timeout = trace(Timeout::new(probe, ms(duration)));
         sleep_until(start + ms(first_poll)).await;
         let result = spin_guard(timeout).await;
         Outcome {
@@ -254,7 +254,7 @@ fn times_out_at_the_deadline_not_before() {
 
     support::paused(NEVER_FINISHED, || async {
         let (probe, _seen) = Probe::new(never(Instant::now()));
-        let mut timeout = task::spawn(Timeout::new(probe, ms(100)));
+        let mut timeout = task::spawn(trace(Timeout::new(probe, ms(100))));
         assert!(timeout.poll().is_pending(), "at 0 ms: Pending");
         advance(ms(99)).await;
         let at_99 = timeout.poll();
@@ -325,7 +325,7 @@ fn a_future_ready_at_the_deadline_wins() {
     support::paused(NEVER_FINISHED, || async {
         let (tx, rx) = oneshot::channel();
         let (probe, _seen) = Probe::new(receives(rx));
-        let mut timeout = task::spawn(Timeout::new(probe, ms(100)));
+        let mut timeout = task::spawn(trace(Timeout::new(probe, ms(100))));
         assert!(timeout.poll().is_pending(), "nothing sent yet: Pending");
         advance(ms(100)).await;
         tx.send(7).unwrap();
@@ -353,7 +353,7 @@ fn a_future_ready_at_the_deadline_wins() {
 fn waits_without_spinning_and_is_woken_at_the_deadline() {
     support::paused(NEVER_FINISHED, || async {
         let (probe, _seen) = Probe::new(never(Instant::now()));
-        let mut timeout = task::spawn(Timeout::new(probe, ms(100)));
+        let mut timeout = task::spawn(trace(Timeout::new(probe, ms(100))));
         assert!(
             timeout.poll().is_pending(),
             "the inner future never finishes: Pending until the deadline"
@@ -392,7 +392,7 @@ fn is_woken_when_the_inner_future_completes() {
     support::paused(NEVER_FINISHED, || async {
         let (tx, rx) = oneshot::channel();
         let (probe, _seen) = Probe::new(receives(rx));
-        let mut timeout = task::spawn(Timeout::new(probe, ms(100)));
+        let mut timeout = task::spawn(trace(Timeout::new(probe, ms(100))));
         assert!(timeout.poll().is_pending(), "nothing sent yet: Pending");
         assert!(
             !timeout.is_woken(),
@@ -416,7 +416,7 @@ fn wakes_the_waker_of_its_latest_poll() {
         let (first, first_woken) = new_count_waker();
         let (latest, latest_woken) = new_count_waker();
         let (probe, _seen) = Probe::new(never(Instant::now()));
-        let mut timeout = Box::pin(Timeout::new(probe, ms(100)));
+        let mut timeout = Box::pin(trace(Timeout::new(probe, ms(100))));
         let poll = timeout.as_mut().poll(&mut Context::from_waker(&first));
         assert!(poll.is_pending(), "at 0 ms: Pending");
         advance(ms(10)).await;
@@ -435,7 +435,7 @@ fn wakes_the_waker_of_its_latest_poll() {
 
         let (tx, rx) = oneshot::channel();
         let (probe, _seen) = Probe::new(receives(rx));
-        let mut timeout = Box::pin(Timeout::new(probe, ms(100)));
+        let mut timeout = Box::pin(trace(Timeout::new(probe, ms(100))));
         let (first, _) = new_count_waker();
         let (latest, latest_woken) = new_count_waker();
         let poll = timeout.as_mut().poll(&mut Context::from_waker(&first));
@@ -456,7 +456,7 @@ fn wakes_the_waker_of_its_latest_poll() {
 fn the_inner_future_is_dropped_when_the_time_is_up() {
     support::paused(NEVER_FINISHED, || async {
         let (probe, seen) = Probe::new(never(Instant::now()));
-        let mut timeout = task::spawn(Timeout::new(probe, ms(100)));
+        let mut timeout = task::spawn(trace(Timeout::new(probe, ms(100))));
         assert!(timeout.poll().is_pending(), "at 0 ms: Pending");
         advance(ms(100)).await;
         assert_eq!(
@@ -483,7 +483,7 @@ fn the_inner_future_is_dropped_when_the_time_is_up() {
 fn the_inner_future_is_dropped_as_soon_as_it_finishes() {
     support::paused(NEVER_FINISHED, || async {
         let (probe, seen) = Probe::new(ready_at(Instant::now(), 30));
-        let mut timeout = task::spawn(Timeout::new(probe, ms(100)));
+        let mut timeout = task::spawn(trace(Timeout::new(probe, ms(100))));
         assert!(timeout.poll().is_pending(), "at 0 ms: Pending");
         advance(ms(30)).await;
         assert_eq!(
@@ -508,7 +508,7 @@ fn the_inner_future_is_dropped_as_soon_as_it_finishes() {
 fn the_inner_future_is_polled_only_when_the_timeout_is() {
     support::paused(NEVER_FINISHED, || async {
         let (probe, seen) = Probe::new(ready_at(Instant::now(), 10));
-        let mut timeout = task::spawn(Timeout::new(probe, ms(100)));
+        let mut timeout = task::spawn(trace(Timeout::new(probe, ms(100))));
         advance(ms(30)).await;
         assert_eq!(
             seen.polls(),
@@ -556,7 +556,7 @@ fn dropping_the_timeout_drops_the_inner_future() {
                     7
                 });
                 let (probe, seen) = Probe::new(body);
-                (seen, Timeout::new(probe, ms(duration)))
+                (seen, trace(Timeout::new(probe, ms(duration))))
             },
             move |seen, how| {
                 let when = match how {
@@ -595,15 +595,17 @@ fn works_with_futures_that_are_not_unpin_and_nests() {
             sleep(ms(10)).await;
             borrowed.len() as u32
         };
-        let plain = spin_guard(Timeout::new(borrowing, ms(50))).await;
+        let plain = spin_guard(trace(Timeout::new(borrowing, ms(50)))).await;
         let plain_at = since(start);
 
         // A `Timeout` is a future like any other, so it can be timed out too.
         let (probe, _seen) = Probe::new(never(start));
-        let inner_first = spin_guard(Timeout::new(Timeout::new(probe, ms(30)), ms(50))).await;
+        let inner_first =
+            spin_guard(trace(Timeout::new(Timeout::new(probe, ms(30)), ms(50)))).await;
         let inner_first_at = since(start);
         let (probe, _seen) = Probe::new(never(start));
-        let outer_first = spin_guard(Timeout::new(Timeout::new(probe, ms(80)), ms(50))).await;
+        let outer_first =
+            spin_guard(trace(Timeout::new(Timeout::new(probe, ms(80)), ms(50)))).await;
         let outer_first_at = since(start);
         [
             (plain_at, format!("{plain:?}")),

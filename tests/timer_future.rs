@@ -19,7 +19,7 @@ use std::future::Future;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use support::WakeRecorder;
+use support::{WakeRecorder, trace};
 use timer_future::TimerFuture;
 
 /// A timer far longer than any test: it must not fire while we watch.
@@ -37,14 +37,17 @@ const BLOCKED: &str = "a call into TimerFuture (`new` or `poll`) never returned.
     store the waker and return Pending). The waiting happens in the timer thread, and \
     its wake-up tells the executor when to poll again.";
 
-fn poll_with(timer: &mut TimerFuture, recorder_waker: &std::task::Waker) -> Poll<()> {
+fn poll_with(
+    timer: &mut (impl Future<Output = ()> + Unpin),
+    recorder_waker: &std::task::Waker,
+) -> Poll<()> {
     std::pin::Pin::new(timer).poll(&mut Context::from_waker(recorder_waker))
 }
 
 #[test]
 fn is_pending_before_the_duration_has_passed() {
     support::watchdog(BLOCKED, || {
-        let mut timer = TimerFuture::new(NEVER);
+        let mut timer = trace(TimerFuture::new(NEVER));
         let (_recorder, waker) = WakeRecorder::new();
         assert_eq!(
             poll_with(&mut timer, &waker),
@@ -58,7 +61,7 @@ fn is_pending_before_the_duration_has_passed() {
 #[test]
 fn does_not_wake_before_the_duration_has_passed() {
     support::watchdog(BLOCKED, || {
-        let mut timer = TimerFuture::new(NEVER);
+        let mut timer = trace(TimerFuture::new(NEVER));
         let (recorder, waker) = WakeRecorder::new();
         let _ = poll_with(&mut timer, &waker);
         assert_eq!(
@@ -83,7 +86,7 @@ fn wakes_the_waker_once_the_duration_has_passed() {
     support::watchdog(BLOCKED, || {
         let duration = Duration::from_millis(30);
         let start = Instant::now();
-        let mut timer = TimerFuture::new(duration);
+        let mut timer = trace(TimerFuture::new(duration));
         let (recorder, waker) = WakeRecorder::new();
         if poll_with(&mut timer, &waker).is_ready() {
             assert!(
@@ -124,7 +127,7 @@ fn wakes_the_waker_of_the_latest_poll_not_an_earlier_one() {
         // If this machine is so slow that the timer fires between the two polls,
         // try again with a longer timer rather than report a false failure.
         for duration in [100, 400].map(Duration::from_millis) {
-            let mut timer = TimerFuture::new(duration);
+            let mut timer = trace(TimerFuture::new(duration));
             let (first, first_waker) = WakeRecorder::new();
             let (latest, latest_waker) = WakeRecorder::new();
             if poll_with(&mut timer, &first_waker).is_ready()
@@ -172,7 +175,7 @@ fn counts_its_duration_from_new_not_from_the_first_poll() {
         let mut always_ready_at_once = true;
         for duration in [20, 100, 300].map(Duration::from_millis) {
             let mut short = TimerFuture::new(duration);
-            let mut long = TimerFuture::new(2 * duration);
+            let mut long = trace(TimerFuture::new(2 * duration));
             let (long_recorder, long_waker) = WakeRecorder::new();
             if poll_with(&mut long, &long_waker).is_ready() {
                 continue; // Too slow to catch it Pending.
@@ -220,7 +223,7 @@ fn completes_when_awaited_on_an_executor() {
          never woken. Does the timer thread wake the stored waker after setting `completed`?",
         move || {
             let start = Instant::now();
-            futures::executor::block_on(TimerFuture::new(duration));
+            futures::executor::block_on(trace(TimerFuture::new(duration)));
             start.elapsed()
         },
     );

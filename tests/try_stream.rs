@@ -48,6 +48,7 @@ use futures::channel::mpsc;
 use futures::executor::block_on;
 use futures::stream::{self, BoxStream};
 use futures::{Stream, StreamExt};
+use support::trace;
 use tokio_test::task;
 use try_stream::{LineError, ParseError, Record, Summary, records, skip_bad};
 
@@ -175,7 +176,7 @@ type Skipping = Checked<dyn Future<Output = io::Result<Summary>>>;
 /// `records(lines)`, ready to poll. Call it under the watchdog.
 fn parse(lines: Lines) -> Records {
     let inner = catch(
-        || Box::pin(records(lines)) as Pin<Box<dyn Stream<Item = Item>>>,
+        || Box::pin(trace(records(lines))) as Pin<Box<dyn Stream<Item = Item>>>,
         false,
     );
     Checked {
@@ -187,7 +188,7 @@ fn parse(lines: Lines) -> Records {
 /// `skip_bad(lines)`, ready to poll. Call it under the watchdog.
 fn skipping(lines: Lines) -> Skipping {
     let inner = catch(
-        || Box::pin(skip_bad(lines)) as Pin<Box<dyn Future<Output = io::Result<Summary>>>>,
+        || Box::pin(trace(skip_bad(lines))) as Pin<Box<dyn Future<Output = io::Result<Summary>>>>,
         false,
     );
     Checked {

@@ -178,15 +178,22 @@ fn diagnose(busy_cores: Option<f64>) -> String {
 /// (libtest finishes tests in whatever order its threads do).
 fn failures(out: &mut String, mut failed: Vec<&TestOutcome>) {
     failed.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut groups: Vec<(Vec<&str>, Vec<String>)> = Vec::new();
+    // Each failure's message, and the timeline of what the code under test
+    // did (if the suite traced it), which differs from test to test even
+    // when the message is the same.
+    let mut groups: Vec<(Vec<&str>, Vec<String>, Vec<String>)> = Vec::new();
     for outcome in failed {
-        let message = message_lines(&outcome.output);
-        match groups.iter_mut().find(|(_, m)| *m == message) {
-            Some((names, _)) => names.push(&outcome.name),
-            None => groups.push((vec![&outcome.name], message)),
+        let mut message = message_lines(&outcome.output);
+        let timeline = match message.iter().position(|line| is_timeline(line)) {
+            Some(start) => message.split_off(start),
+            None => Vec::new(),
+        };
+        match groups.iter_mut().find(|(_, m, _)| *m == message) {
+            Some((names, _, _)) => names.push(&outcome.name),
+            None => groups.push((vec![&outcome.name], message, timeline)),
         }
     }
-    for (names, message) in groups {
+    for (group, (names, message, timeline)) in groups.into_iter().enumerate() {
         for name in &names {
             out.push_str(&format!("✗ {name}\n"));
         }
@@ -199,8 +206,23 @@ fn failures(out: &mut String, mut failed: Vec<&TestOutcome>) {
         for line in &message {
             out.push_str(&format!("    {line}\n"));
         }
+        // The first failure shows what the code did, poll by poll; the
+        // others leave it to `--full`, so that the screen stays readable.
+        if group == 0 {
+            for line in &timeline {
+                out.push_str(&format!("    {line}\n"));
+            }
+        } else if !timeline.is_empty() {
+            out.push_str("    (what your code did, poll by poll: see `--full`)\n");
+        }
         out.push('\n');
     }
+}
+
+/// The first line of the poll/wake timeline a suite adds to a failure
+/// (`what your stream did (virtual ms):`; see tests/support/timeline.rs).
+fn is_timeline(line: &str) -> bool {
+    line.starts_with("what your ") && (line.ends_with(" did:") || line.ends_with("):"))
 }
 
 /// The useful part of a failed test's output: where it panicked and the
@@ -254,4 +276,47 @@ pub fn first_error(messages: &str) -> String {
         ));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failed(name: &str, output: &str) -> TestOutcome {
+        TestOutcome {
+            name: name.to_owned(),
+            status: Status::Failed,
+            output: output.to_owned(),
+        }
+    }
+
+    #[test]
+    fn the_first_failure_shows_its_timeline_and_the_others_point_to_full() {
+        let lost = "thread 'a' panicked at tests/x.rs:1:1:\nlost wake-up\n\n\
+            what your stream did (virtual ms):\n  t=0        poll 1 -> Pending\n";
+        let other = "thread 'b' panicked at tests/x.rs:2:1:\ntoo early\n\n\
+            what your stream did:\n  poll 1 -> Ready(Some(1))\n";
+        let (a, b) = (failed("a", lost), failed("b", other));
+        let mut out = String::new();
+        failures(&mut out, vec![&b, &a]);
+        assert!(
+            out.contains("what your stream did (virtual ms):\n      t=0        poll 1 -> Pending"),
+            "{out}"
+        );
+        assert!(!out.contains("Ready(Some(1))"), "{out}");
+        assert!(out.contains("poll by poll: see `--full`"), "{out}");
+    }
+
+    #[test]
+    fn failures_alike_but_for_their_timelines_are_one_group() {
+        let first = "thread 'a' panicked at tests/x.rs:1:1:\nlost wake-up\n\
+            what your future did:\n  poll 1 -> Pending\n";
+        let second = "thread 'b' panicked at tests/x.rs:1:1:\nlost wake-up\n\
+            what your future did:\n  polls 1 and 2 -> Pending\n";
+        let (a, b) = (failed("a", first), failed("b", second));
+        let mut out = String::new();
+        failures(&mut out, vec![&a, &b]);
+        assert!(out.contains("these 2 tests failed the same way"), "{out}");
+        assert!(out.contains("poll 1 -> Pending"), "{out}");
+    }
 }

@@ -1,6 +1,7 @@
 //! What the hidden suites share: a watchdog that turns a hang into a failure,
-//! runtimes that tell a lost wake-up from a busy loop, and a waker that
-//! records wake-ups.
+//! runtimes that tell a lost wake-up from a busy loop, a waker that records
+//! wake-ups, and a poll/wake timeline of the code under test for the failure
+//! message ([`trace`]).
 //!
 //! A crate of its own (`support`, a dev-dependency of the root package), built
 //! once: it does not depend on the code under test, so the learner's edit ->
@@ -15,6 +16,9 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::task::{Wake, Waker};
 use std::thread;
 use std::time::{Duration, Instant};
+
+mod timeline;
+pub use timeline::{Traced, trace};
 
 /// How long a test waits for something that is due within milliseconds (a
 /// wake-up, a future to finish) before it calls it a hang. Long enough for a
@@ -137,6 +141,7 @@ fn run_paused(what: &str, make: MakeFuture) -> AnyValue {
         PATIENCE,
         &busy,
         Box::new(move || {
+            timeline::on_paused_clock();
             tokio::runtime::Builder::new_current_thread()
                 .enable_time()
                 .start_paused(true)

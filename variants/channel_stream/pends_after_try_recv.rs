@@ -4,6 +4,7 @@
 //! expect: fail a_pending_poll_is_woken_by_the_next_send "lost wake-up"
 //! expect: fail ends_when_every_sender_is_gone_and_stays_ended "lost wake-up"
 //! expect: fail composes_with_stream_ext_adapters "lost wake-up"
+//! expect: fail a_pending_poll_is_woken_by_the_next_send "nothing woke it after poll 1's Pending"
 
 use std::pin::Pin;
 use std::task::{Context, Poll};

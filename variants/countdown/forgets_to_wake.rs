@@ -3,6 +3,7 @@
 //! expect: fail wakes_its_task_every_time_it_returns_pending "lost wake-up"
 //! expect: fail wakes_the_waker_of_the_poll_that_returned_pending "did not wake the waker"
 //! expect: fail completes_when_awaited_on_an_executor "never finished"
+//! expect: fail wakes_the_waker_of_the_poll_that_returned_pending "nothing woke it after poll 1's Pending"
 
 use std::future::Future;
 use std::pin::Pin;

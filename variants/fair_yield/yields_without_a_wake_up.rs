@@ -2,6 +2,7 @@
 //! arranges no wake-up: the draining task is never polled again (a lost
 //! wake-up), and its consumer waits forever.
 //! expect: fail lets_another_task_run_at_least_every_256_items "without arranging a wake-up"
+//! expect: fail lets_another_task_run_at_least_every_256_items "nothing woke it after poll 129's Pending"
 
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};

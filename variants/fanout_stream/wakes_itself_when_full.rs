@@ -2,6 +2,7 @@
 //! `Pending` so that it is polled again. It is: at once, again and again, until
 //! the slow receiver makes room. A busy loop that burns a core.
 //! expect: fail a_full_receiver_holds_the_stream_until_it_takes_an_item "busy loop"
+//! expect: fail a_full_receiver_holds_the_stream_until_it_takes_an_item "poll 3 -> Pending, woke itself during the poll"
 
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};

@@ -2,6 +2,7 @@
 //! attempts are made at the right times, but each failure is reported only
 //! when the next attempt is about to be made, a whole delay after it happened.
 //! expect: fail yields_each_error_at_once_then_waits "at once"
+//! expect: fail connects_at_the_first_poll_not_when_the_stream_is_made "polls 2 and 3 -> Ready(Some(Err(1)))"
 
 use std::future::Future;
 use std::time::Duration;

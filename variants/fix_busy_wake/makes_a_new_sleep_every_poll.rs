@@ -3,6 +3,7 @@
 //! never woken for an `Idle`.
 //! expect: fail waits_for_the_period_without_waking_itself "lost wake-up"
 //! expect: fail a_quiet_upstream_gets_one_idle_per_period "nothing happened"
+//! expect: fail counts_the_first_period_from_new_not_from_the_first_poll "nothing woke it after poll 1's Pending"
 
 use std::pin::Pin;
 use std::task::{Context, Poll};

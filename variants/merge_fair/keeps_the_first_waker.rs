@@ -2,6 +2,7 @@
 //! ever after, so when the merge moves to another task, the inputs wake the
 //! old one (a stale waker).
 //! expect: fail wakes_the_waker_of_its_latest_poll "not a waker kept from an earlier poll"
+//! expect: fail wakes_the_waker_of_its_latest_poll "through poll 1's waker"
 
 use std::collections::VecDeque;
 use std::pin::Pin;

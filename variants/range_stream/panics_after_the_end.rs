@@ -2,6 +2,7 @@
 //! The `Stream` trait allows it, but the streams in this workbook are fused:
 //! once ended, they keep returning `None`.
 //! expect: fail keeps_returning_none_after_the_end "fused"
+//! expect: fail keeps_returning_none_after_the_end "poll 4 panicked"
 
 use futures::Stream;
 use std::pin::Pin;

@@ -3,6 +3,7 @@
 //! for the whole delay. On the paused clock, time cannot even move on.
 //! expect: fail waits_without_spinning_and_is_woken_when_the_delay_is_over "busy loop"
 //! expect: fail a_ready_upstream_is_emitted_at_0_d_2d_3d_4d "busy loop"
+//! expect: fail first_item_is_not_delayed "each woke itself during the poll"
 
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};

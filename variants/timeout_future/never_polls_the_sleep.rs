@@ -5,6 +5,7 @@
 //! the task. A lost wake-up: the caller waits forever.
 //! expect: fail waits_without_spinning_and_is_woken_at_the_deadline "lost wake-up"
 //! expect: fail times_out_at_the_deadline_not_before "lost wake-up"
+//! expect: fail the_deadline_is_not_pushed_back_by_later_polls "nothing woke it after poll 3's Pending"
 
 use std::fmt;
 use std::future::Future;

@@ -2,6 +2,7 @@
 //! the first poll. If the future is polled again with another waker (it was
 //! moved to another task, or into a `FuturesUnordered`), the wake-up goes astray.
 //! expect: fail wakes_the_waker_of_the_latest_poll_not_an_earlier_one "stale waker"
+//! expect: fail wakes_the_waker_of_the_latest_poll_not_an_earlier_one "through poll 1's waker"
 
 use std::future::Future;
 use std::pin::Pin;

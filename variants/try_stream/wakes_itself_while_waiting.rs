@@ -2,6 +2,7 @@
 //! `Pending`, "to be polled again soon": a busy loop that burns a core while
 //! the input is quiet. The input already wakes the task when a line comes.
 //! expect: fail records_does_not_wake_itself_while_waiting_for_a_line "busy loop"
+//! expect: fail records_does_not_wake_itself_while_waiting_for_a_line "each woke itself during the poll"
 
 use std::error::Error;
 use std::fmt;
