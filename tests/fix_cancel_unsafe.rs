@@ -33,7 +33,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use fix_cancel_unsafe::relay;
-use support::Dropped;
+use support::{Dropped, trace};
 use tokio::sync::mpsc::{self, error::TryRecvError};
 use tokio::time::{Instant, sleep_until};
 
@@ -123,7 +123,7 @@ async fn five_items_here(takes: &[u64], drop_at: Option<u64>) -> Run {
     let stalls = Rc::new(RefCell::new(Vec::new()));
     let on_stall = stall_recorder(start, &stalls);
     let relay = tokio::task::spawn_local(async move {
-        let count = relay(input, output, ms(50), on_stall).await;
+        let count = trace(relay(input, output, ms(50), on_stall)).await;
         (count, since(start))
     });
     let mut received = Vec::new();
@@ -251,7 +251,7 @@ fn the_producer_is_held_back_by_a_slow_consumer() {
                 let (output, mut output_rx) = mpsc::channel(1);
                 let stalls = Rc::new(RefCell::new(Vec::new()));
                 let on_stall = stall_recorder(start, &stalls);
-                let relay = tokio::task::spawn_local(relay(input, output, ms(30), on_stall));
+                let relay = tokio::task::spawn_local(trace(relay(input, output, ms(30), on_stall)));
                 // The producer sends 0 to 7 as fast as `input` lets it.
                 let producer = tokio::task::spawn_local(async move {
                     let mut sent = Vec::new();
@@ -331,12 +331,12 @@ fn dropped_at_any_point_it_keeps_nothing_running_and_delivers_a_prefix() {
                 }
             });
             let stalls = Rc::new(RefCell::new(Vec::new()));
-            let relay = relay(
+            let relay = trace(relay(
                 input,
                 output,
                 ms(25),
                 stall_recorder(Instant::now(), &stalls),
-            );
+            ));
             ((output_rx, taken), relay)
         },
         |(output_rx, taken): &Consumer, how| {

@@ -25,6 +25,7 @@ use std::time::Duration;
 
 use futures::{StreamExt, stream};
 use pipeline::{Summary, pipeline};
+use support::trace;
 use tokio::time::{Instant, sleep};
 
 const NEVER_FINISHED: &str = "the pipeline never finished";
@@ -81,7 +82,7 @@ fn run(count: u32, concurrency: usize, delay: fn(u32) -> u64, fails: fn(u32) -> 
             }
         };
         let start = Instant::now();
-        let summary = pipeline(source, fetch, concurrency).await;
+        let summary = trace(pipeline(source, fetch, concurrency)).await;
         Run {
             summary,
             took: (Instant::now() - start).as_millis() as u64,

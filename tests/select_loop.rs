@@ -42,6 +42,7 @@ use std::time::Duration;
 
 use select_loop::flush_loop;
 use support::Dropped;
+use support::trace;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, advance, sleep_until};
 use tokio_test::task;
@@ -183,7 +184,12 @@ fn run(arrivals: &[u64], end: End) -> Run {
         }
         tokio::spawn(producer(start, later, tx, end, token.clone()));
         let flushes = Rc::new(RefCell::new(Vec::new()));
-        let looped = spin_guard(flush_loop(rx, token, ms(PERIOD), recorder(start, &flushes)));
+        let looped = spin_guard(trace(flush_loop(
+            rx,
+            token,
+            ms(PERIOD),
+            recorder(start, &flushes),
+        )));
         let returned = tokio::select! {
             biased;
             () = sleep_until(start + ms(end.at() + 1000)) => None,
@@ -481,7 +487,12 @@ fn a_late_loop_flushes_at_once_then_keeps_to_its_grid() {
         let (tx, rx) = mpsc::channel(8);
         let flushes = Rc::new(RefCell::new(Vec::new()));
         let token = CancellationToken::new();
-        let mut looped = task::spawn(flush_loop(rx, token, ms(PERIOD), recorder(start, &flushes)));
+        let mut looped = task::spawn(trace(flush_loop(
+            rx,
+            token,
+            ms(PERIOD),
+            recorder(start, &flushes),
+        )));
         assert!(looped.poll().is_pending(), "at 0 ms: waiting");
         advance(ms(10)).await;
         tx.try_send(0).unwrap();
@@ -525,7 +536,12 @@ fn is_woken_by_items_and_ticks_and_never_by_itself() {
         let (tx, rx) = mpsc::channel(8);
         let flushes = Rc::new(RefCell::new(Vec::new()));
         let token = CancellationToken::new();
-        let mut looped = task::spawn(flush_loop(rx, token, ms(PERIOD), recorder(start, &flushes)));
+        let mut looped = task::spawn(trace(flush_loop(
+            rx,
+            token,
+            ms(PERIOD),
+            recorder(start, &flushes),
+        )));
         assert!(looped.poll().is_pending(), "at 0 ms: waiting");
         tokio::task::yield_now().await;
         assert!(
@@ -615,7 +631,7 @@ fn dropping_the_loop_stops_it_and_loses_no_order() {
                 let _alive = &counter;
                 record(batch);
             };
-            let looped = flush_loop(rx, token, ms(PERIOD), flush);
+            let looped = trace(flush_loop(rx, token, ms(PERIOD), flush));
             ((flushes, drops, tx), looped)
         },
         |(flushes, drops, tx), how| {

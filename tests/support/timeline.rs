@@ -402,11 +402,7 @@ impl Log {
         state.shown = seen;
         let now = self.clock.now();
         let virtual_clock = matches!(self.clock, Clock::Virtual(_));
-        let mut lines: Vec<(Option<u64>, String)> = state
-            .events
-            .iter()
-            .map(|event| line(event, virtual_clock))
-            .collect();
+        let mut lines = lines(&state.events, virtual_clock);
         match (&state.polling, state.events.last()) {
             (Some((thread, _)), _) => {
                 let what = if *thread == thread::current().id() {
@@ -463,6 +459,109 @@ impl Log {
     }
 }
 
+/// The events as lines, with their times. A run of polls that each
+/// returned the same and were each woken again from outside (a task that is
+/// woken by something that is always ready: a channel that has closed, a
+/// timer that has fired, tokio's budget) is one line.
+fn lines(events: &[Event], virtual_clock: bool) -> Vec<(Option<u64>, String)> {
+    let mut lines = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        let cycles = cycle_length(&events[i..], virtual_clock);
+        if cycles >= 3 {
+            let (
+                Event::Polls {
+                    first,
+                    from,
+                    outcomes,
+                    ..
+                },
+                Event::Woken { by, .. },
+            ) = (&events[i], &events[i + 1])
+            else {
+                unreachable!("a cycle starts with a poll and its wake-up")
+            };
+            let Event::Polls { last, to, .. } = &events[i + 2 * (cycles - 1)] else {
+                unreachable!("a cycle starts with a poll")
+            };
+            let until = match (from, to) {
+                (Some(from), Some(to)) if from != to => format!(", until t={to}"),
+                (Some(_), Some(_)) if virtual_clock => ", the clock never moved".to_owned(),
+                _ => String::new(),
+            };
+            lines.push((
+                *from,
+                format!(
+                    "polls {first} to {last} ({cycles} polls{until}) -> {}, each woken again{} \
+                     right after",
+                    outcomes[0],
+                    by_whom(by)
+                ),
+            ));
+            i += 2 * cycles;
+        } else {
+            lines.push(line(&events[i], virtual_clock));
+            i += 1;
+        }
+    }
+    lines
+}
+
+/// How many (poll, wake-up) pairs alike start `events`: on the paused
+/// clock, all at one instant (polls that time separates tell a story of
+/// their own).
+fn cycle_length(events: &[Event], virtual_clock: bool) -> usize {
+    let mut pairs = events.chunks_exact(2).map(|pair| match pair {
+        [
+            Event::Polls {
+                first,
+                last,
+                from,
+                outcomes,
+                items: false,
+                woke_itself: false,
+                ..
+            },
+            Event::Woken {
+                times: 1,
+                by,
+                stale: None,
+                ..
+            },
+        ] if first == last => Some((*first, &outcomes[0], by, *from)),
+        _ => None,
+    });
+    let Some(Some((mut previous, outcome, by, at))) = pairs.next() else {
+        return 0;
+    };
+    let mut count = 1;
+    for pair in pairs {
+        match pair {
+            Some((poll, o, b, t))
+                if poll == previous + 1
+                    && o == outcome
+                    && b == by
+                    && (!virtual_clock || t == at) =>
+            {
+                previous = poll;
+                count += 1;
+            }
+            _ => break,
+        }
+    }
+    count
+}
+
+/// " from thread 'timer'", " from another thread", or nothing (the thread
+/// that polls, between polls).
+fn by_whom(by: &By) -> String {
+    match by {
+        By::Thread(Some(name)) => format!(" from thread '{name}'"),
+        By::Thread(None) => " from another thread".to_owned(),
+        By::SameThread => String::new(),
+    }
+}
+
 /// One event, as a line of the timeline, with its time.
 fn line(event: &Event, virtual_clock: bool) -> (Option<u64>, String) {
     match event {
@@ -510,11 +609,7 @@ fn line(event: &Event, virtual_clock: bool) -> (Option<u64>, String) {
             by,
             stale,
         } => {
-            let by = match by {
-                By::Thread(Some(name)) => format!(" from thread '{name}'"),
-                By::Thread(None) => " from another thread".to_owned(),
-                By::SameThread => String::new(),
-            };
+            let by = by_whom(by);
             let stale = match stale {
                 Some(poll) => {
                     format!(" through poll {poll}'s waker (a later poll gave a newer one)")

@@ -3,6 +3,7 @@
 //! turns without ever waiting, a busy loop that holds the thread (and on the
 //! paused clock, time can never move on).
 //! expect: fail flushes_and_returns_at_once_when_the_channel_closes "busy loop"
+//! expect: fail flushes_and_returns_at_once_when_the_channel_closes "the clock never moved"
 
 use std::time::Duration;
 
