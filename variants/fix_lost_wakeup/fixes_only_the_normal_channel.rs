@@ -1,6 +1,7 @@
 //! Half a fix: `poll_recv` on the normal channel, `try_recv` still on the
 //! urgent one. An urgent send while both were empty wakes nobody.
 //! expect: fail a_send_on_the_urgent_channel_wakes_a_pending_inbox "lost wake-up"
+//! expect: pass a_send_on_the_normal_channel_wakes_a_pending_inbox
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
