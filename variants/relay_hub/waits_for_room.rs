@@ -5,6 +5,7 @@
 //! publisher's lines. That is the Backpressure chapter's answer (the slowest
 //! sets the pace); the hub's answer is never to wait.
 //! expect: fail publish_never_waits_for_a_slow_client "it waited for room"
+//! expect: named with waits_for_room_under_the_lock
 
 use std::collections::BTreeMap;
 use std::pin::Pin;

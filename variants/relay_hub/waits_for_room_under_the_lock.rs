@@ -5,6 +5,7 @@
 //! client's own leaving (its `Drop` waits for the lock, so if it leaves instead
 //! of reading, nobody ever gets the lock again: a deadlock).
 //! expect: fail publish_never_waits_for_a_slow_client "it waited for room"
+//! expect: named with waits_for_room
 
 use std::collections::BTreeMap;
 use std::pin::Pin;
