@@ -7,6 +7,7 @@
 //! expect: fail waits_for_the_deadline_without_spinning_and_is_woken_at_it "lost wake-up"
 //! expect: fail a_quiet_upstream_has_no_timer_running "lost wake-up"
 //! expect: fail the_timer_starts_at_the_first_item_of_each_batch_not_at_the_last_flush "Each batch waits `wait` from its own first item"
+//! expect: pass a_partial_batch_goes_out_wait_after_its_first_item
 
 use std::mem;
 use std::pin::Pin;
