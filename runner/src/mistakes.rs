@@ -297,9 +297,14 @@ pub fn claim(exercise: &Exercise, root: &Path, seen: &[&Mistake]) -> String {
             one.summary, one.file
         ),
         more => {
+            // Up to four: the most a suite's declared twins (`named with`)
+            // number today; the first failure stays on a 24-line screen.
             let mut text = String::from("This looks like one of these classic mistakes:\n");
-            for mistake in more.iter().take(3) {
+            for mistake in more.iter().take(4) {
                 text.push_str(&format!("  - {} ({})\n", mistake.summary, mistake.file));
+            }
+            if more.len() > 4 {
+                text.push_str(&format!("  - and {} more\n", more.len() - 4));
             }
             text.push_str(&format!("See {page}.\n"));
             text
