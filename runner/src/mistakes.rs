@@ -476,6 +476,34 @@ mod tests {
     }
 
     #[test]
+    fn a_mistake_like_the_stub_is_never_named() {
+        let source = "//! Mistake: `biased;` on the select.\n\
+                      //! expect: like the stub\n\
+                      //! expect: fail lost \"not cancel safe\"\n";
+        // Its `fail` lines are verify's to check; the report never names it.
+        assert!(Mistake::from_source("f", source).unwrap().is_none());
+        assert_eq!(parse_expectations(source).unwrap()[0], Expect::LikeTheStub);
+    }
+
+    #[test]
+    fn twins_declared_named_with_each_other_are_both_named() {
+        let twin = |name: &str, other: &str| {
+            let source = format!(
+                "//! Mistake: {name}.\n//! expect: fail a \"lost\"\n\
+                 //! expect: named with {other}\n"
+            );
+            Mistake::from_source(&format!("variants/x/{name}.rs"), &source)
+                .unwrap()
+                .unwrap()
+        };
+        // The declaration is for verify: to the matcher they are two
+        // mistakes with the same signs.
+        let known = [twin("one_way", "other_way"), twin("other_way", "one_way")];
+        let seen = recognise(&known, &run(&[("a", Status::Failed, "lost")]));
+        assert_eq!(seen.len(), 2);
+    }
+
+    #[test]
     fn the_summary_is_the_first_sentence_without_its_label() {
         let source = "//! Half a fix: `biased;` on the\n//! select. It still loses items.\n";
         assert_eq!(summary(source), "`biased;` on the select");

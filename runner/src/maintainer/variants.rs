@@ -611,6 +611,21 @@ mod tests {
                 Expect::Passes { test: "b".into() },
             ]
         );
+        assert_eq!(
+            parse_expectations(
+                "//! expect: fail a \"lost\"\n//! expect: named with other\n\
+                 //! expect: like the stub"
+            )
+            .unwrap()[1..],
+            [
+                Expect::NamedWith {
+                    name: "other".into()
+                },
+                Expect::LikeTheStub
+            ]
+        );
+        assert!(parse_expectations("//! expect: like the stub").is_err());
+        assert!(parse_expectations("//! expect: named with a b").is_err());
         // A test that passes is a mistake's line, never a whole variant's.
         assert!(parse_expectations("//! expect: pass b").is_err());
         assert!(parse_expectations("//! expect: pass\n//! expect: pass b").is_err());
