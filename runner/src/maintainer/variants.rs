@@ -579,6 +579,118 @@ fn remove_unwanted(dir: &Path, wanted: &BTreeSet<PathBuf>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::suite::Outcome;
+
+    /// The variant `variants/x/<name>.rs` with this header.
+    fn variant(name: &str, header: &str) -> Variant {
+        let file = format!("variants/x/{name}.rs");
+        Variant {
+            id: "x".into(),
+            shown: file.clone(),
+            target: format!("x__{name}"),
+            expectations: parse_expectations(header).unwrap(),
+            mistake: Mistake::from_source(&file, header).unwrap(),
+        }
+    }
+
+    /// A run in which test `a` fails saying "lost" and test `b` passes.
+    fn a_fails() -> Run {
+        let outcome = |name: &str, status, output: &str| Outcome {
+            name: name.into(),
+            status,
+            output: output.into(),
+        };
+        Run {
+            outcomes: vec![
+                outcome("a", Status::Failed, "an item was lost"),
+                outcome("b", Status::Passed, ""),
+            ],
+            timed_out: false,
+            cancelled: false,
+            success: false,
+            elapsed: Duration::ZERO,
+            stdout: String::new(),
+            hang: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_mistake_must_be_named_alone_in_its_own_run() {
+        let one = variant("one", "//! Mistake: one.\n//! expect: fail a \"lost\"\n");
+        let other = variant(
+            "other",
+            "//! Mistake: other.\n//! expect: fail a \"item\"\n",
+        );
+        let known: Vec<Mistake> = [&one, &other]
+            .iter()
+            .filter_map(|v| v.mistake.clone())
+            .collect();
+        let error = one.judge(&a_fails(), &known).unwrap_err().to_string();
+        assert!(error.contains("and it alone"), "{error}");
+        // Told apart: `other` passes `a`.
+        let other = variant(
+            "other",
+            "//! Mistake: other.\n//! expect: fail b \"item\"\n//! expect: pass a\n",
+        );
+        let known: Vec<Mistake> = [&one, &other]
+            .iter()
+            .filter_map(|v| v.mistake.clone())
+            .collect();
+        let (_, named) = one.judge(&a_fails(), &known).unwrap();
+        assert_eq!(named, "named as itself");
+    }
+
+    #[test]
+    fn declared_twins_may_be_named_together() {
+        let one = variant(
+            "one",
+            "//! Mistake: one.\n//! expect: fail a \"lost\"\n//! expect: named with other\n",
+        );
+        let other = variant(
+            "other",
+            "//! Mistake: other.\n//! expect: fail a \"item\"\n//! expect: named with one\n",
+        );
+        let known: Vec<Mistake> = [&one, &other]
+            .iter()
+            .filter_map(|v| v.mistake.clone())
+            .collect();
+        let (_, named) = one.judge(&a_fails(), &known).unwrap();
+        assert_eq!(named, "named as itself, with variants/x/other.rs");
+    }
+
+    #[test]
+    fn neither_a_right_answer_nor_a_mistake_like_the_stub_may_be_taken_for_a_mistake() {
+        let mistake =
+            Mistake::from_source("variants/x/m.rs", "//! M.\n//! expect: fail a \"lost\"\n")
+                .unwrap()
+                .unwrap();
+        let like = variant(
+            "like",
+            "//! Mistake: as shipped.\n//! expect: like the stub\n//! expect: fail a \"lost\"\n",
+        );
+        assert!(like.mistake.is_none());
+        let error = like
+            .judge(&a_fails(), std::slice::from_ref(&mistake))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("like the stub"), "{error}");
+        let (_, named) = like.judge(&a_fails(), &[]).unwrap();
+        assert_eq!(named, "like the stub: no mistake named");
+        // A right answer in whose run a mistake is named (the run fails a
+        // test too, which is a second problem verify reports).
+        let right = variant("ok_right", "//! Right.\n//! expect: pass\n");
+        let mut run = a_fails();
+        run.outcomes.truncate(1);
+        let error = right
+            .judge(&run, std::slice::from_ref(&mistake))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("a right answer, taken for a classic mistake"),
+            "{error}"
+        );
+    }
 
     #[test]
     fn reads_expectations() {
