@@ -240,6 +240,18 @@ fn the_timer_starts_at_the_first_item_not_at_new_or_the_first_poll() {
     // Made at 0 ms, first polled at 30 ms; the first item arrives at 70 ms.
     let (timeline, _) = batches(upstream, 10, 100, 30);
     assert_items_all_there(&timeline, 3);
+    // When the first batch went out says when its timer started.
+    let diagnosis = match timeline.first() {
+        Some((100, _)) => {
+            "Yours went out at 100 ms, `wait` after `new`: its timer was started in `new`, \
+             before any batch was open."
+        }
+        Some((130, _)) => {
+            "Yours went out at 130 ms, `wait` after the first poll: its timer was started \
+             when the stream was first polled, before any item had arrived."
+        }
+        _ => "",
+    };
     assert_eq!(
         timeline,
         [(170, vec![0, 1]), (300, vec![2])],
@@ -247,7 +259,7 @@ fn the_timer_starts_at_the_first_item_not_at_new_or_the_first_poll() {
          200 ms; max 10, wait 100 ms (got (ms, items) pairs). The first batch opens with its \
          first item, at 70 ms, so it goes out at 170 ms (not at 100 ms, `wait` after `new`, \
          nor at 130 ms, `wait` after the first poll). Start the timer when a batch gets its \
-         first item."
+         first item. {diagnosis}"
     );
 }
 

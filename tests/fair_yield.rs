@@ -122,11 +122,24 @@ fn lets_another_task_run_at_least_every_256_items() {
     let drain = drain_beside_a_heartbeat();
     assert_eq!(drain.items, ITEMS, "every item arrives");
     let needed = ITEMS / 256;
+    // How the consumer's task was polled says what the adapter did.
+    let pendings = drain.consumer_polls.saturating_sub(1);
+    let diagnosis = if pendings == 0 {
+        "Yours never gave the thread back: the consumer took every item in a single poll."
+            .to_owned()
+    } else if pendings < needed {
+        format!("Yours returned Pending {pendings} time(s) in {ITEMS} items: far too rarely.")
+    } else {
+        format!(
+            "Yours returned Pending {pendings} time(s), yet the other task hardly ran: the \
+             consumer's task was woken at once each time."
+        )
+    };
     assert!(
         drain.heartbeats >= needed,
         "while {ITEMS} always-ready items flowed through Cooperative on a current-thread \
          runtime, another task got only {} turn(s); it needs at least one every 256 items \
-         ({needed}). A stream that always has an item never returns Pending, so the task \
+         ({needed}). {diagnosis} A stream that always has an item never returns Pending, so the task \
          that drains it never gives the thread back and starves every other task (timers, \
          I/O, heartbeats). Hand the thread back every so often: return Pending once, with \
          the task woken again later (tokio's cooperative budget, `coop::poll_proceed`, does \

@@ -43,8 +43,9 @@ const NEVER_FINISHED: &str = "the test never finished (while an item waits for r
 
 const LOST: &str = "An item was taken from `input` and never reached `output`. \
     `select!` drops the branches that lose: `output.send(item)` dropped before it \
-    completed drops the item it holds (`Sender::send` is not cancel safe). When the \
-    stall timer wins, the item must still be in your hands: wait for room with \
+    completed drops the item it holds (`Sender::send` is not cancel safe); `biased;` \
+    only decides which branch is polled first, and a full `output` still lets the timer \
+    win. When the stall timer wins, the item must still be in your hands: wait for room with \
     `output.reserve()` in the `select!` and send through the permit, or pin one \
     `send` future outside the loop and poll it by `&mut`.";
 

@@ -141,6 +141,15 @@ fn yields_every_item_of_every_input_each_in_its_order() {
 fn always_ready_inputs_take_turns_one_item_each() {
     let got = first_items(vec![endless(1), endless(2), endless(3)], 30);
     let sources: Vec<u32> = got.iter().map(|&i| source(i)).collect();
+    // Which way the turns went wrong.
+    let diagnosis = match sources.first() {
+        Some(&first) if sources.iter().all(|&k| k == first) => {
+            format!("Every item came from input {first}: it starved the others.")
+        }
+        _ => "The inputs came out in no fixed rotation: one gave several items in a row \
+              while another, ready too, waited."
+            .to_owned(),
+    };
     for (at, window) in sources.windows(3).enumerate() {
         let mut turn = window.to_vec();
         turn.sort_unstable();
@@ -149,9 +158,9 @@ fn always_ready_inputs_take_turns_one_item_each() {
             [1, 2, 3],
             "items {at}..{} came from inputs {window:?}; with three inputs that always have an \
              item ready, any three items in a row must hold one item of each input (they take \
-             turns). Inputs in order of the first 30 items: {sources:?}. Polling the inputs \
-             in the same order on every call lets the first one starve the others: start each \
-             call with the input after the one that gave the last item.",
+             turns). Inputs in order of the first 30 items: {sources:?}. {diagnosis} Polling \
+             the inputs in the same order on every call lets the first one starve the others: \
+             start each call with the input after the one that gave the last item.",
             at + 3
         );
     }
@@ -359,11 +368,23 @@ fn wakes_the_waker_of_its_latest_poll() {
 fn size_hint_adds_up_the_live_inputs() {
     support::watchdog(NEVER_RETURNED, || {
         let mut merge = trace(MergeFair::new(vec![numbers(1, 3), numbers(2, 4)]));
+        let hint = merge.size_hint();
+        let diagnosis = match hint {
+            (0, None) => {
+                "(0, None) is `Stream`'s default `size_hint`, which says nothing: implement \
+                 it, from the inputs' own hints."
+            }
+            (2, Some(2)) => {
+                "(2, Some(2)) is the number of inputs, not of the items they hold: add up \
+                 each input's own `size_hint()`."
+            }
+            _ => "",
+        };
         assert_eq!(
-            merge.size_hint(),
+            hint,
             (7, Some(7)),
             "inputs of exactly 3 and 4 items: the merge has exactly 7 (add up the inputs' \
-             lower bounds, and their upper bounds)"
+             lower bounds, and their upper bounds). {diagnosis}"
         );
         let _ = block_on(merge.next());
         assert_eq!(

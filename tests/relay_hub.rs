@@ -493,35 +493,65 @@ fn every_line_is_delivered_or_counted_exactly_whatever_the_order_of_events() {
 
 #[test]
 fn publish_never_waits_for_a_slow_client() {
-    support::watchdog_within(
-        QUICK,
-        "`publish` did not return while one client's queue was full and nobody read it: \
-         it waited for room. Then one slow client holds up every publisher, and every other \
-         client with them (in the server, everyone stops hearing anyone). `publish` must \
-         never wait: `try_send`, and count the line when the queue is full, never \
-         `send().await` (under `block_on`) or `blocking_send`",
-        || {
-            let hub = Hub::new(1);
-            let (a, mut slow, mut fast) = (hub.join(), hub.join(), hub.join());
-            let ia = a.id();
-            let mut got = Vec::new();
-            for k in 1..=50 {
-                hub.publish(ia, k.to_string());
-                got.extend(ready(&mut fast, "client 3"));
-            }
-            assert_eq!(
-                got,
-                numbered(ia, 1..=50),
-                "queues of 1; client 1 published 1..=50; client 3 read after every publish \
-                 and must get all 50, whatever client 2 (which never read) does"
-            );
-            assert_eq!(
-                ready(&mut slow, "client 2"),
-                [line(ia, "1"), Delivery::Missed(49)],
-                "client 2 read nothing while 50 lines were published (queues of 1): it gets \
-                 the first line, then `Missed(49)`"
-            );
+    let hub = Hub::new(1);
+    let probe = hub.clone();
+    let (done, finished) = std::sync::mpsc::channel();
+    // The publishes run on a thread of their own: if `publish` waits, the
+    // test can still ask the hub something, and say what it saw.
+    let publisher = std::thread::spawn(move || {
+        let (a, mut slow, mut fast) = (hub.join(), hub.join(), hub.join());
+        let ia = a.id();
+        let mut got = Vec::new();
+        for k in 1..=50 {
+            hub.publish(ia, k.to_string());
+            got.extend(ready(&mut fast, "client 3"));
+        }
+        let slow = ready(&mut slow, "client 2");
+        let _ = done.send((ia, got, slow));
+    });
+    let (ia, got, slow) = match finished.recv_timeout(QUICK) {
+        Ok(results) => results,
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => match publisher.join() {
+            Err(panic) => std::panic::resume_unwind(panic),
+            Ok(()) => unreachable!("the publisher sends its results before it ends"),
         },
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            // Does it wait with the hub's lock held?
+            let (answer, answered) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                let _ = answer.send(probe.clients());
+            });
+            let lock = match answered.recv_timeout(Duration::from_millis(200)) {
+                Ok(_) => {
+                    "It let go of the hub's lock while it waited, so the other calls went on; \
+                     but this publisher, and every line after it, waits for one client."
+                }
+                Err(_) => {
+                    "And it waits with the hub's lock held: `clients()` did not return \
+                     either, so `join`, every other publisher and every subscription wait \
+                     too: the whole room stops."
+                }
+            };
+            panic!(
+                "`publish` did not return while one client's queue was full and nobody read \
+                 it: it waited for room. {lock} One slow client must never hold up a \
+                 publisher (in the server, everyone would stop hearing anyone). `publish` \
+                 must never wait: `try_send`, and count the line when the queue is full, \
+                 never `send().await` (under `block_on`) or `blocking_send`"
+            );
+        }
+    };
+    assert_eq!(
+        got,
+        numbered(ia, 1..=50),
+        "queues of 1; client 1 published 1..=50; client 3 read after every publish and must \
+         get all 50, whatever client 2 (which never read) does"
+    );
+    assert_eq!(
+        slow,
+        [line(ia, "1"), Delivery::Missed(49)],
+        "client 2 read nothing while 50 lines were published (queues of 1): it gets the first \
+         line, then `Missed(49)`"
     );
 }
 

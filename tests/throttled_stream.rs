@@ -147,14 +147,34 @@ fn a_slow_upstream_adds_no_extra_wait() {
     let arrivals = [0, 250, 260, 700];
     let (emitted, _) = emissions(&arrivals, 100);
     assert_items_all_there(&emitted, arrivals.len());
+    let got = times(&emitted);
+    let expected = [0, 250, 350, 700];
+    // What the times say about the code, for the three classic ways to get
+    // them wrong.
+    let mut after_arrival = Vec::new();
+    for &arrival in &arrivals {
+        let previous = after_arrival.last().copied().unwrap_or(0);
+        after_arrival.push(arrival.max(previous) + 100);
+    }
+    let diagnosis = if got[0] != expected[0] && got[1..] == expected[1..] {
+        "Only the first item was late: the later ones kept to the rule. Nothing went out \
+         before the first item, so no delay comes before it."
+    } else if got == after_arrival {
+        "Each item went out a whole delay after it arrived (or after the one before): a \
+         slow upstream is delayed twice. Wait only for what is left of the delay since the \
+         last item went out."
+    } else if got.iter().all(|t| t % 100 == 0) && got != expected {
+        "Every item went out on a tick of a fixed grid, a multiple of the delay since the \
+         start: an `Interval`'s ticks are counted from when they were due, not from the \
+         last item. Start a `Sleep` when an item goes out."
+    } else {
+        ""
+    };
     assert_eq!(
-        times(&emitted),
-        [0, 250, 350, 700],
+        got, expected,
         "items arrived at {arrivals:?} ms, delay 100 ms. An item goes out `delay` after \
          the one before or when it arrives, whichever is later: 250 (it arrived after 0 + \
-         100), 350 (250 + 100 is later than its arrival at 260), 700. If you wait a whole \
-         delay after an item arrives, a slow upstream is delayed twice; if you use an \
-         `Interval`, its ticks are counted from when they were due, not from the last item."
+         100), 350 (250 + 100 is later than its arrival at 260), 700. {diagnosis}"
     );
 }
 

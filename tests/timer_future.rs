@@ -37,6 +37,16 @@ const BLOCKED: &str = "a call into TimerFuture (`new` or `poll`) never returned.
     store the waker and return Pending). The waiting happens in the timer thread, and \
     its wake-up tells the executor when to poll again.";
 
+/// [`BLOCKED`], for a test that calls `new` and `poll` one at a time and can
+/// say which of them never returned.
+const NEW_BLOCKED: &str = "`TimerFuture::new` never returned. It must return at once: it \
+    starts the timer thread and returns, and never sleeps, or joins that thread, itself. \
+    The waiting happens in the timer thread.";
+const POLL_BLOCKED: &str = "`poll` never returned (`new` did). It must return at once: it \
+    only looks at the shared state (Ready, or store the waker and return Pending), and \
+    never waits for the timer thread (no `join`, no sleep). The waiting happens in the \
+    timer thread, and its wake-up tells the executor when to poll again.";
+
 fn poll_with(
     timer: &mut (impl Future<Output = ()> + Unpin),
     recorder_waker: &std::task::Waker,
@@ -46,8 +56,8 @@ fn poll_with(
 
 #[test]
 fn is_pending_before_the_duration_has_passed() {
-    support::watchdog(BLOCKED, || {
-        let mut timer = trace(TimerFuture::new(NEVER));
+    let mut timer = support::watchdog(NEW_BLOCKED, || trace(TimerFuture::new(NEVER)));
+    support::watchdog(POLL_BLOCKED, move || {
         let (_recorder, waker) = WakeRecorder::new();
         assert_eq!(
             poll_with(&mut timer, &waker),

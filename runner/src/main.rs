@@ -26,7 +26,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 use commands::Usage;
-use maintainer::{bench_report, book, loop_bench, verify};
+use maintainer::{bench_report, book, loop_bench, variants, verify};
 use manifest::{Manifest, find_root};
 
 /// Exercises, hidden test suites and a book for learning async Rust from the inside.
@@ -97,6 +97,12 @@ enum Command {
     Doctor,
     /// Maintainers: check everything CI checks (also `cargo verify`).
     Verify,
+    /// Maintainers: verify's check of the variants alone, and what the report
+    /// names in each run (variants, solution, untouched stub).
+    Variants {
+        /// These exercises only (default: every exercise with variants).
+        ids: Vec<String>,
+    },
     /// Maintainers: write the book's benchmark tables and chart from the last
     /// `cargo bench-all` (book/src/measured/).
     BenchReport,
@@ -195,6 +201,7 @@ fn run(command: Command) -> Result<u8> {
         Command::Prepare => ok(commands::prepare::prepare(&root, &manifest()?)),
         Command::Doctor => commands::doctor::doctor(&root, &manifest()?),
         Command::Verify => ok(verify::verify(&root)),
+        Command::Variants { ids } => ok(variants::check_alone(&root, &manifest()?, &ids)),
         Command::BenchReport => ok(bench_report::bench_report(&root)),
         Command::LoopBench { rounds, against } => ok(loop_bench::loop_bench(
             &root,

@@ -1,17 +1,35 @@
 //! Classic mistakes, recognised in a learner's run.
 //!
 //! Every `variants/<id>/<name>.rs` says, in its `//! expect:` lines, what its
-//! suite does with it: `pass` (a right answer written differently), or
-//! `fail <test> "<words>"` for each test a classic mistake fails, and words
-//! its message must contain. `cargo verify` holds every variant to those
-//! lines. The same lines, read the other way, recognise a mistake: a
-//! learner's run in which every one of a mistake's tests fails with its words
-//! has most probably made that mistake, and the report says so, with the
-//! variant's own first sentence and where the exercise's page explains it.
-//! No match, no claim: a mistake with a test named without words is never
-//! claimed (failing a test is not enough to name a cause), and `cargo
-//! verify` checks that each mistake is recognised in its own run and that no
-//! right answer is taken for one.
+//! suite does with it: `pass` (a right answer written differently), or, for
+//! a classic mistake, `fail <test> "<words>"` for each test it fails, with
+//! words its message must contain, and `pass <test>` for a test it passes
+//! where a kindred mistake fails it. `cargo verify` holds every variant to
+//! those lines. The same lines, read the other way, recognise a mistake in a
+//! learner's run:
+//!
+//! - each of its `fail` tests failed and said its words (any case), and none
+//!   of them stopped at a `todo!()` ("not yet implemented": an unfinished
+//!   part shows no mistake), and each of its `pass` tests passed;
+//! - of two mistakes seen, one whose failing tests are a part of the other's
+//!   is left out: the other explains more of the run.
+//!
+//! The report then names it, with the variant's own first sentence and where
+//! the exercise's page explains it. A mistake with a test named without words
+//! is never claimed (failing a test is not enough to name a cause). A run in
+//! which every test fails gets no special treatment: a `todo!()` stub claims
+//! nothing because of the first rule, and a spot-the-bug stub because no
+//! mistake's lines fit its shipped bug.
+//!
+//! The lines carry the whole rule, so they must tell the mistakes apart:
+//! `cargo verify` checks that in each mistake's own run the report names that
+//! mistake and no other, and that it names none in a run of a right answer
+//! (the `ok_` variants, the reference solutions) or of an untouched stub.
+//! Two exceptions are written in the variants themselves, and checked:
+//! `expect: named with <variant>` for two ways of writing one mistake that no
+//! test tells apart (the report names both, in the run of either), and
+//! `expect: like the stub` for a mistake that behaves as the shipped bug does
+//! (never named: the untouched stub would be too).
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -29,6 +47,19 @@ pub enum Expect {
     Pass,
     /// This test fails, and its output contains this text (any case).
     Fail { test: String, says: Option<String> },
+    /// This test passes (a mistake's line, beside its `fail` lines: what
+    /// tells it apart from a kindred mistake that fails it too).
+    Passes { test: String },
+    /// The suite cannot tell this mistake from the variant `variants/<id>/
+    /// <name>.rs`, the same symptoms written another way: the report names
+    /// both, in the run of either. A known exception, checked both ways by
+    /// `cargo verify`; the matcher itself ignores it.
+    NamedWith { name: String },
+    /// A mistake that behaves as the untouched stub does (in a spot-the-bug
+    /// exercise: the shipped bug written another way). Its `fail` lines are
+    /// checked, but the report never names it: it could not without naming
+    /// the untouched stub too.
+    LikeTheStub,
 }
 
 /// A variant's `//! expect:` lines.
@@ -41,6 +72,26 @@ pub fn parse_expectations(source: &str) -> Result<Vec<Expect>> {
         let rest = rest.trim();
         if rest == "pass" {
             expectations.push(Expect::Pass);
+        } else if rest == "like the stub" {
+            expectations.push(Expect::LikeTheStub);
+        } else if let Some(name) = rest.strip_prefix("named with ") {
+            let name = name.trim();
+            ensure!(
+                !name.is_empty() && !name.contains(char::is_whitespace),
+                "cannot read `{line}`: expected `expect: named with <variant>`, one file stem"
+            );
+            expectations.push(Expect::NamedWith {
+                name: name.to_owned(),
+            });
+        } else if let Some(test) = rest.strip_prefix("pass ") {
+            let test = test.trim();
+            ensure!(
+                !test.is_empty() && !test.contains(char::is_whitespace),
+                "cannot read `{line}`: expected `expect: pass <test>`, one test name"
+            );
+            expectations.push(Expect::Passes {
+                test: test.to_owned(),
+            });
         } else if let Some(rest) = rest.strip_prefix("fail ") {
             let (test, says) = match rest.split_once(' ') {
                 None => (rest, None),
@@ -59,14 +110,22 @@ pub fn parse_expectations(source: &str) -> Result<Vec<Expect>> {
             });
         } else {
             bail!(
-                "cannot read `{line}`: expected `expect: pass` or `expect: fail <test> \"<text>\"`"
+                "cannot read `{line}`: expected `expect: pass`, `expect: fail <test> \"<text>\"`, \
+                 `expect: pass <test>`, `expect: named with <variant>` or `expect: like the stub`"
             );
         }
     }
     ensure!(!expectations.is_empty(), "no `//! expect:` line");
     ensure!(
         !(expectations.contains(&Expect::Pass) && expectations.len() > 1),
-        "`expect: pass` cannot be combined with `expect: fail`"
+        "`expect: pass` cannot be combined with other `expect:` lines"
+    );
+    ensure!(
+        expectations
+            .iter()
+            .any(|e| matches!(e, Expect::Pass | Expect::Fail { .. })),
+        "`expect: pass <test>`, `named with` and `like the stub` belong to a mistake: it \
+         needs `expect: fail` lines too"
     );
     Ok(expectations)
 }
@@ -81,19 +140,29 @@ pub struct Mistake {
     /// Each test it fails, and the words of its message; `None` when a test
     /// is named without words (then the mistake is never claimed).
     signs: Vec<(String, Option<String>)>,
+    /// The tests it names as passing (`expect: pass <test>`).
+    passes: Vec<String>,
 }
+
+/// What a test says when it reached a `todo!()`: an unfinished part, which
+/// shows no mistake.
+const UNFINISHED: &str = "not yet implemented";
 
 impl Mistake {
     /// The mistake `source` (the variant at `file`) describes; `None` for a
-    /// right answer.
+    /// right answer, and for a mistake the report never names (`like the
+    /// stub`).
     pub fn from_source(file: &str, source: &str) -> Result<Option<Mistake>> {
-        let signs: Vec<(String, Option<String>)> = parse_expectations(source)?
-            .into_iter()
-            .filter_map(|expect| match expect {
-                Expect::Pass => None,
-                Expect::Fail { test, says } => Some((test, says)),
-            })
-            .collect();
+        let mut signs = Vec::new();
+        let mut passes = Vec::new();
+        for expect in parse_expectations(source)? {
+            match expect {
+                Expect::Pass | Expect::NamedWith { .. } => {}
+                Expect::Fail { test, says } => signs.push((test, says)),
+                Expect::Passes { test } => passes.push(test),
+                Expect::LikeTheStub => return Ok(None),
+            }
+        }
         if signs.is_empty() {
             return Ok(None);
         }
@@ -101,21 +170,29 @@ impl Mistake {
             file: file.to_owned(),
             summary: summary(source),
             signs,
+            passes,
         }))
     }
 
-    /// Whether `run` shows this mistake: each of its tests failed, and said
-    /// its words.
+    /// Whether `run` shows this mistake: each test it fails failed, saying
+    /// its words and not `not yet implemented` (a `todo!()` reached is an
+    /// unfinished file, not a mistake), and each test it passes passed.
     pub fn seen_in(&self, run: &Run) -> bool {
-        self.signs.iter().all(|(test, says)| {
+        let outcome = |test: &str| run.outcomes.iter().find(|o| o.name == test);
+        let fails = self.signs.iter().all(|(test, says)| {
             let Some(says) = says else { return false };
-            let says = says.to_lowercase();
-            run.outcomes.iter().any(|outcome| {
-                &outcome.name == test
-                    && outcome.status == Status::Failed
-                    && outcome.output.to_lowercase().contains(&says)
+            outcome(test).is_some_and(|o| {
+                let output = o.output.to_lowercase();
+                o.status == Status::Failed
+                    && output.contains(&says.to_lowercase())
+                    && !output.contains(UNFINISHED)
             })
-        })
+        });
+        fails
+            && self
+                .passes
+                .iter()
+                .all(|test| outcome(test).is_some_and(|o| o.status == Status::Passed))
     }
 
     /// Whether it can be recognised at all: every test it names has words.
@@ -183,22 +260,11 @@ pub fn known(root: &Path, id: &str) -> Vec<Mistake> {
         .collect()
 }
 
-/// The mistakes that `run` shows. Of two that both match, one whose tests
-/// are a part of the other's is left out: the other explains more of the
-/// run (a countdown that never wakes fails the test of a countdown that wakes
-/// the wrong waker, and one more).
+/// The mistakes that `run` shows. Of two that both match, one whose failing
+/// tests are a part of the other's is left out: the other explains more of
+/// the run (a countdown that never wakes fails the test of a countdown that
+/// wakes the wrong waker, and one more).
 pub fn recognise<'a>(mistakes: &'a [Mistake], run: &Run) -> Vec<&'a Mistake> {
-    // When every test fails, the failures tell nothing apart: the file may
-    // be unfinished (`todo!()`), or, in a spot-the-bug exercise, still have
-    // the bug it was shipped with, whose symptoms include those of every
-    // half fix. No claim then.
-    if !run
-        .outcomes
-        .iter()
-        .any(|outcome| outcome.status == Status::Passed)
-    {
-        return Vec::new();
-    }
     let seen: Vec<&Mistake> = mistakes
         .iter()
         .filter(|mistake| mistake.seen_in(run))
@@ -231,9 +297,14 @@ pub fn claim(exercise: &Exercise, root: &Path, seen: &[&Mistake]) -> String {
             one.summary, one.file
         ),
         more => {
+            // Up to four: the most a suite's declared twins (`named with`)
+            // number today; the first failure stays on a 24-line screen.
             let mut text = String::from("This looks like one of these classic mistakes:\n");
-            for mistake in more.iter().take(3) {
+            for mistake in more.iter().take(4) {
                 text.push_str(&format!("  - {} ({})\n", mistake.summary, mistake.file));
+            }
+            if more.len() > 4 {
+                text.push_str(&format!("  - and {} more\n", more.len() - 4));
             }
             text.push_str(&format!("See {page}.\n"));
             text
@@ -298,13 +369,73 @@ mod tests {
             ("greets", Status::Passed, ""),
         ]);
         assert!(!mistake.seen_in(&one));
-        // Its tests fail, but for another reason (an unfinished file).
+        // Its tests fail, but with other words.
+        let other = run(&[
+            ("drains", Status::Failed, "the goodbye never came"),
+            ("greets", Status::Failed, "welcome"),
+        ]);
+        assert!(!mistake.seen_in(&other));
+    }
+
+    #[test]
+    fn a_test_that_reached_a_todo_shows_no_mistake() {
+        let mistake = Mistake::from_source("variants/x/lost.rs", LOST)
+            .unwrap()
+            .unwrap();
+        // The words are there (a suite's own text around the panic), but the
+        // test stopped at an unfinished part.
         let todo = run(&[
-            ("drains", Status::Failed, "not yet implemented"),
-            ("greets", Status::Failed, "not yet implemented"),
+            (
+                "drains",
+                Status::Failed,
+                "panicked at exercises/src/x.rs:9:5:\nnot yet implemented: drain the queue\n\
+                 lost at shutdown?",
+            ),
+            ("greets", Status::Failed, "welcome"),
             ("other", Status::Passed, ""),
         ]);
         assert!(!mistake.seen_in(&todo));
+        assert!(recognise(std::slice::from_ref(&mistake), &todo).is_empty());
+    }
+
+    #[test]
+    fn a_mistake_that_names_a_test_it_passes_is_seen_only_when_that_test_passes() {
+        let half = Mistake::from_source(
+            "variants/x/half_a_fix.rs",
+            "//! Half a fix: one channel polled.\n\
+             //! expect: fail urgent_wakes \"lost wake-up\"\n\
+             //! expect: pass normal_wakes\n",
+        )
+        .unwrap()
+        .unwrap();
+        let half_fixed = run(&[
+            ("urgent_wakes", Status::Failed, "a lost wake-up"),
+            ("normal_wakes", Status::Passed, ""),
+        ]);
+        assert!(half.seen_in(&half_fixed));
+        // The shipped bug: both fail, so this is not the half fix.
+        let shipped = run(&[
+            ("urgent_wakes", Status::Failed, "a lost wake-up"),
+            ("normal_wakes", Status::Failed, "a lost wake-up"),
+        ]);
+        assert!(!half.seen_in(&shipped));
+        // A test that did not run shows nothing either.
+        let missing = run(&[("urgent_wakes", Status::Failed, "a lost wake-up")]);
+        assert!(!half.seen_in(&missing));
+    }
+
+    #[test]
+    fn a_run_in_which_every_test_fails_can_still_show_a_mistake() {
+        let mistake = Mistake::from_source("variants/x/lost.rs", LOST)
+            .unwrap()
+            .unwrap();
+        let all = run(&[
+            ("drains", Status::Failed, "lost at shutdown"),
+            ("greets", Status::Failed, "welcome"),
+        ]);
+        let seen = recognise(std::slice::from_ref(&mistake), &all);
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].file, "variants/x/lost.rs");
     }
 
     #[test]
@@ -345,16 +476,31 @@ mod tests {
     }
 
     #[test]
-    fn when_every_test_fails_no_mistake_is_named() {
-        let mistake = Mistake::from_source("variants/x/lost.rs", LOST)
-            .unwrap()
-            .unwrap();
-        let all = run(&[
-            ("drains", Status::Failed, "lost at shutdown"),
-            ("greets", Status::Failed, "welcome"),
-        ]);
-        assert!(mistake.seen_in(&all));
-        assert!(recognise(std::slice::from_ref(&mistake), &all).is_empty());
+    fn a_mistake_like_the_stub_is_never_named() {
+        let source = "//! Mistake: `biased;` on the select.\n\
+                      //! expect: like the stub\n\
+                      //! expect: fail lost \"not cancel safe\"\n";
+        // Its `fail` lines are verify's to check; the report never names it.
+        assert!(Mistake::from_source("f", source).unwrap().is_none());
+        assert_eq!(parse_expectations(source).unwrap()[0], Expect::LikeTheStub);
+    }
+
+    #[test]
+    fn twins_declared_named_with_each_other_are_both_named() {
+        let twin = |name: &str, other: &str| {
+            let source = format!(
+                "//! Mistake: {name}.\n//! expect: fail a \"lost\"\n\
+                 //! expect: named with {other}\n"
+            );
+            Mistake::from_source(&format!("variants/x/{name}.rs"), &source)
+                .unwrap()
+                .unwrap()
+        };
+        // The declaration is for verify: to the matcher they are two
+        // mistakes with the same signs.
+        let known = [twin("one_way", "other_way"), twin("other_way", "one_way")];
+        let seen = recognise(&known, &run(&[("a", Status::Failed, "lost")]));
+        assert_eq!(seen.len(), 2);
     }
 
     #[test]

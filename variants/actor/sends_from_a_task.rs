@@ -5,6 +5,7 @@
 //! caller that gives up no longer takes its request with it: the spawned
 //! task sends it anyway.
 //! expect: fail a_full_mailbox_makes_callers_wait_for_room "no backpressure"
+//! expect: named with unbounded_mailbox
 
 use std::collections::BTreeMap;
 use std::fmt;

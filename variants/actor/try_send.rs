@@ -4,6 +4,7 @@
 //! answered a moment later. Backpressure means waiting for room, not
 //! failing for lack of it.
 //! expect: fail a_full_mailbox_makes_callers_wait_for_room "waiting for room"
+//! expect: fail requests_waiting_when_the_actor_stops_get_an_error "`try_send` fails when the mailbox is full"
 
 use std::collections::BTreeMap;
 use std::fmt;

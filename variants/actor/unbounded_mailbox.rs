@@ -3,6 +3,7 @@
 //! callers piles up in memory instead of being slowed down. No
 //! backpressure: the `mailbox` argument is not used at all.
 //! expect: fail a_full_mailbox_makes_callers_wait_for_room "no backpressure"
+//! expect: named with sends_from_a_task
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -11,6 +11,7 @@
 //! exported from `tokio_stream::adapters`, so no `dyn` is needed: a
 //! `Box::pin` makes it `Unpin` whatever `S` is.)
 //! expect: fail an_item_arriving_at_the_deadline_goes_into_the_next_batch "Check the deadline before taking more items"
+//! expect: named with timeout_at_takes_the_waiting_item
 
 use std::pin::Pin;
 use std::task::{Context, Poll};

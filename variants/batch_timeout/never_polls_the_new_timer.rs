@@ -8,6 +8,7 @@
 //! expect: fail a_quiet_upstream_has_no_timer_running "lost wake-up"
 //! expect: fail the_timer_starts_at_the_first_item_of_each_batch_not_at_the_last_flush "Each batch waits `wait` from its own first item"
 //! expect: fail a_quiet_upstream_has_no_timer_running "nothing woke it after poll 2's Pending"
+//! expect: pass a_partial_batch_goes_out_wait_after_its_first_item
 
 use std::mem;
 use std::pin::Pin;

@@ -3,7 +3,7 @@
 //! from `new`, however late the first item comes: made at 0 ms, an item that
 //! arrives at 70 ms goes out at 100 ms instead of 170 ms. And a quiet stream
 //! is woken every `wait` for nothing.
-//! expect: fail the_timer_starts_at_the_first_item_not_at_new_or_the_first_poll "not at 100 ms, `wait` after `new`"
+//! expect: fail the_timer_starts_at_the_first_item_not_at_new_or_the_first_poll "its timer was started in `new`"
 //! expect: fail a_quiet_upstream_has_no_timer_running "a timer runs while no batch is open"
 
 use std::mem;

@@ -5,7 +5,7 @@
 //! first item. Made at 0 ms and first polled at 30 ms, an item that arrives
 //! at 70 ms goes out at 130 ms instead of 170 ms; and a quiet stream keeps
 //! a timer running, woken every `wait` for nothing.
-//! expect: fail the_timer_starts_at_the_first_item_not_at_new_or_the_first_poll "nor at 130 ms, `wait` after the first poll"
+//! expect: fail the_timer_starts_at_the_first_item_not_at_new_or_the_first_poll "started when the stream was first polled"
 //! expect: fail a_quiet_upstream_has_no_timer_running "a timer runs while no batch is open"
 //! expect: fail the_timer_starts_at_the_first_item_of_each_batch_not_at_the_last_flush "the times drift"
 

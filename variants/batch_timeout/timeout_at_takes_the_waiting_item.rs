@@ -6,6 +6,7 @@
 //! `Elapsed`, and the item joins a batch whose time is up, as with
 //! `chunks_timeout`. Everything else about this loop is right.
 //! expect: fail an_item_arriving_at_the_deadline_goes_into_the_next_batch "Check the deadline before taking more items"
+//! expect: named with chunks_timeout_fills_the_batch_first
 
 use std::pin::{Pin, pin};
 use std::task::{Context, Poll};

@@ -3,6 +3,7 @@
 //! poll and the wait, is erased, and the thread waits forever.
 //! expect: fail does_not_lose_a_wake_up_that_arrives_during_the_poll "lost wake-up"
 //! expect: fail does_not_lose_a_wake_up_from_another_thread_that_arrives_before_parking "lost wake-up"
+//! expect: pass is_woken_by_a_waker_called_from_another_thread
 
 use std::future::Future;
 use std::pin::pin;

@@ -1,6 +1,7 @@
 //! Mistake: never sleeps. It polls the future over and over until it is ready,
 //! ignoring wake-ups: correct results, and a core burnt at 100% while waiting.
 //! expect: fail parks_instead_of_polling_in_a_busy_loop "busy loop"
+//! expect: pass can_run_many_futures_one_after_another_on_the_same_thread
 
 use std::future::Future;
 use std::pin::pin;

@@ -3,6 +3,7 @@
 //! waits long is polled again and again for nothing, and one that is woken
 //! at once still waits out the sleep.
 //! expect: fail parks_instead_of_polling_in_a_busy_loop "sleeps a little between polls"
+//! expect: fail can_run_many_futures_one_after_another_on_the_same_thread "sleep between polls"
 
 use std::future::Future;
 use std::pin::pin;

@@ -3,6 +3,7 @@
 //! partial batch also goes out whenever a second passes, while the channel is
 //! still open, which this contract does not allow.
 //! expect: fail batched_holds_a_partial_batch_until_it_is_full_or_the_channel_closes "because time passed"
+//! expect: pass batched_loses_and_reorders_nothing
 
 use std::pin::Pin;
 use std::task::{Context, Poll};

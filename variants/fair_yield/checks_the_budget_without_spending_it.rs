@@ -2,7 +2,10 @@
 //! any. Only tokio's own resources (channels, timers, sockets) spend budget,
 //! and a plain `stream::iter` is none of them: the budget never runs out,
 //! and the task never yields.
-//! expect: fail lets_another_task_run_at_least_every_256_items "starves every other task"
+//! expect: fail lets_another_task_run_at_least_every_256_items "in a single poll"
+//! expect: named with ignores_the_budgets_pending
+//! expect: named with passes_items_straight_through
+//! expect: named with std_thread_yield_now
 
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};

@@ -1,7 +1,10 @@
 //! Mistake: spends the budget, but when `poll_proceed` says Pending (the
 //! budget is spent), goes on anyway and hands out the item: the task is told
 //! to yield, and does not.
-//! expect: fail lets_another_task_run_at_least_every_256_items "starves every other task"
+//! expect: fail lets_another_task_run_at_least_every_256_items "in a single poll"
+//! expect: named with checks_the_budget_without_spending_it
+//! expect: named with passes_items_straight_through
+//! expect: named with std_thread_yield_now
 
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};

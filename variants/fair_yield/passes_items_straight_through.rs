@@ -1,7 +1,10 @@
 //! Mistake: passes every item straight on. With an always-ready stream the
 //! draining task never returns Pending, so it never gives its thread back:
 //! the heartbeat task does not run once until the stream has ended.
-//! expect: fail lets_another_task_run_at_least_every_256_items "starves every other task"
+//! expect: fail lets_another_task_run_at_least_every_256_items "in a single poll"
+//! expect: named with checks_the_budget_without_spending_it
+//! expect: named with ignores_the_budgets_pending
+//! expect: named with std_thread_yield_now
 
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};

@@ -1,7 +1,10 @@
 //! Mistake: calls `std::thread::yield_now()` every 1024 items. That asks the
 //! operating system to run another *thread*; the task keeps this one, and
 //! the other tasks on the runtime still wait.
-//! expect: fail lets_another_task_run_at_least_every_256_items "starves every other task"
+//! expect: fail lets_another_task_run_at_least_every_256_items "in a single poll"
+//! expect: named with checks_the_budget_without_spending_it
+//! expect: named with ignores_the_budgets_pending
+//! expect: named with passes_items_straight_through
 
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};

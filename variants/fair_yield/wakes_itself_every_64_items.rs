@@ -3,7 +3,7 @@
 //! straight back into the run queue: the runtime looks at timers, I/O and
 //! tasks that yielded with `yield_now` only when the queue is empty, or after
 //! 61 tasks in a row, so they still wait about 61 x 64 items.
-//! expect: fail lets_another_task_run_at_least_every_256_items "straight back into the run queue"
+//! expect: fail lets_another_task_run_at_least_every_256_items "woken at once each time"
 
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};

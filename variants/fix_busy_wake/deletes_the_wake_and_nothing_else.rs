@@ -1,7 +1,7 @@
 //! Half a fix: the self-wake is deleted, and nothing wakes the task at the
 //! deadline instead. The busy loop becomes a lost wake-up: with a quiet
 //! upstream, the heartbeat never says `Idle`.
-//! expect: fail waits_for_the_period_without_waking_itself "lost wake-up"
+//! expect: fail waits_for_the_period_without_waking_itself "it has its Idle ready"
 
 use std::pin::Pin;
 use std::task::{Context, Poll};

@@ -1,7 +1,7 @@
 //! Mistake in the fix: makes a fresh `Sleep` on every poll. Each one is
 //! dropped when `poll_next` returns, and its wake-up with it, so the task is
 //! never woken for an `Idle`.
-//! expect: fail waits_for_the_period_without_waking_itself "lost wake-up"
+//! expect: fail waits_for_the_period_without_waking_itself "always a whole period away"
 //! expect: fail a_quiet_upstream_gets_one_idle_per_period "nothing happened"
 //! expect: fail counts_the_first_period_from_new_not_from_the_first_poll "nothing woke it after poll 1's Pending"
 

@@ -3,6 +3,7 @@
 //! not from `new`. A heartbeat polled for the first time 60 ms after it was
 //! made says its first `Idle` 60 ms late.
 //! expect: fail counts_the_first_period_from_new_not_from_the_first_poll "from `new`"
+//! expect: pass a_late_consumer_gets_one_idle_then_a_whole_new_period
 
 use std::pin::Pin;
 use std::task::{Context, Poll};

@@ -5,6 +5,8 @@
 //! polling, is what a future is for.
 //! expect: fail items_reach_output_as_soon_as_there_is_room "comes late"
 //! expect: fail returns_the_count_as_soon_as_the_input_is_closed_and_empty "at 480 ms"
+//! expect: pass an_item_waiting_for_room_is_not_lost_when_the_stall_timer_fires
+//! expect: pass returns_when_the_consumer_is_gone_having_lost_nothing_it_delivered
 
 use std::time::Duration;
 use tokio::sync::mpsc::error::TrySendError;

@@ -2,6 +2,7 @@
 //! urgent one. An urgent send while both were empty wakes nobody.
 //! expect: fail a_send_on_the_urgent_channel_wakes_a_pending_inbox "lost wake-up"
 //! expect: fail a_send_on_the_urgent_channel_wakes_a_pending_inbox "nothing woke it after poll 1's Pending"
+//! expect: pass a_send_on_the_normal_channel_wakes_a_pending_inbox
 
 use std::pin::Pin;
 use std::task::{Context, Poll};

@@ -2,7 +2,7 @@
 //! one channel it looks at the other one first. No wake-up is lost, and when
 //! items trickle in one at a time nothing looks wrong; but with several urgent
 //! items waiting, every other item out is a normal one: the priority is gone.
-//! expect: fail urgent_items_go_first_whenever_one_is_waiting "urgent"
+//! expect: fail urgent_items_go_first_whenever_one_is_waiting "before any normal one"
 
 use std::pin::Pin;
 use std::task::{Context, Poll};

@@ -2,7 +2,7 @@
 //! No wake-up is lost any more, but `select` takes turns, one stream then the
 //! other, so a normal item goes out while urgent ones are waiting: the
 //! priority is gone.
-//! expect: fail urgent_items_go_first_whenever_one_is_waiting "urgent"
+//! expect: fail urgent_items_go_first_whenever_one_is_waiting "before any normal one"
 //! expect: fail an_awaiting_consumer_gets_urgent_items_first "an urgent item before a normal one"
 
 use std::pin::Pin;

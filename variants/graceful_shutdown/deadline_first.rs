@@ -5,6 +5,7 @@
 //! says what was asked, not what happened. (`timeout_at` polls the work
 //! first, then the deadline, and so takes those results first.)
 //! expect: fail the_report_says_what_happened_not_what_was_asked "not what you asked for"
+//! expect: pass a_shutdown_that_is_dropped_loses_nothing
 
 use std::collections::HashMap;
 use std::fmt;

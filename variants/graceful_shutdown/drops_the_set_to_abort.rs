@@ -4,6 +4,7 @@
 //! ended just before the deadline, but had not been collected, is called
 //! aborted.
 //! expect: fail jobs_still_running_when_the_grace_period_ends_are_aborted_then "does not wait"
+//! expect: pass a_panicking_job_is_reported_and_stops_nothing
 
 use std::collections::HashMap;
 use std::fmt;

@@ -2,6 +2,7 @@
 //! stopped by the supervisor: it failed on its own, and the report must say
 //! so (`JoinError::is_panic`), or a crash hides among the stragglers.
 //! expect: fail a_panicking_job_is_reported_and_stops_nothing "goes in `panicked`"
+//! expect: pass dropped_at_any_poll_shutdown_leaves_no_job_running_and_none_unreported
 
 use std::collections::HashMap;
 use std::fmt;

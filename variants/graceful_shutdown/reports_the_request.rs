@@ -6,6 +6,7 @@
 //! handle holds `Ok`) is reported aborted: `abort` on a task that has
 //! already ended does nothing.
 //! expect: fail the_report_says_what_happened_not_what_was_asked "not what you asked for"
+//! expect: fail a_shutdown_that_is_dropped_loses_nothing "in its own locals"
 
 use std::fmt;
 use std::future::Future;

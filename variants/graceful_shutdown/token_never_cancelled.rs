@@ -2,6 +2,7 @@
 //! shutdown has begun, so they cannot finish up: they run until the grace
 //! period ends and are aborted.
 //! expect: fail the_token_tells_the_jobs_to_finish_up_when_shutdown_begins "cancelled when shutdown begins"
+//! expect: pass a_shutdown_that_is_dropped_loses_nothing
 
 use std::collections::HashMap;
 use std::fmt;

@@ -4,6 +4,7 @@
 //! runs out, it has nothing to abort with: it calls what is left "aborted",
 //! and those jobs run on after the shutdown, unwatched.
 //! expect: fail jobs_still_running_when_the_grace_period_ends_are_aborted_then "its task was still there"
+//! expect: fail dropped_at_any_poll_shutdown_leaves_no_job_running_and_none_unreported "every job must be gone once that second call returns"
 
 use std::collections::BTreeSet;
 use std::fmt;

@@ -1,7 +1,7 @@
 //! Mistake: polls the inputs in the same order on every call, so the first
 //! input that has an item always wins: strict priority, not fairness. An
 //! always-ready first input starves every other.
-//! expect: fail always_ready_inputs_take_turns_one_item_each "starve"
+//! expect: fail always_ready_inputs_take_turns_one_item_each "starved the others"
 //! expect: fail an_always_ready_input_does_not_starve_a_channel "strict priority"
 
 use std::collections::VecDeque;

@@ -1,6 +1,6 @@
 //! Mistake: `size_hint` counts the inputs instead of adding up what they
 //! hold: the hint is of the items, not of the streams.
-//! expect: fail size_hint_adds_up_the_live_inputs "add up"
+//! expect: fail size_hint_adds_up_the_live_inputs "the number of inputs"
 
 use std::collections::VecDeque;
 use std::pin::Pin;

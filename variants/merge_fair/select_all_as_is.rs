@@ -1,7 +1,7 @@
 //! Mistake: `futures::stream::SelectAll` used as it is. It merges fairly, but
 //! it does not implement `size_hint`, so it reports `Stream`'s default
 //! `(0, None)`: "no idea", where the inputs know exactly.
-//! expect: fail size_hint_adds_up_the_live_inputs "exactly 7"
+//! expect: fail size_hint_adds_up_the_live_inputs "`Stream`'s default"
 
 use std::pin::Pin;
 use std::task::{Context, Poll};

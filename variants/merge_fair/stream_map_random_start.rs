@@ -3,7 +3,7 @@
 //! last that gave an item: always-ready inputs come out in a random order,
 //! and one input may give several items in a row while another waits.
 //! (No starvation on average; no rotation either.)
-//! expect: fail always_ready_inputs_take_turns_one_item_each "take turns"
+//! expect: fail always_ready_inputs_take_turns_one_item_each "no fixed rotation"
 
 use std::pin::Pin;
 use std::task::{Context, Poll};

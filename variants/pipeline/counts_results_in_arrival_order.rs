@@ -2,6 +2,7 @@
 //! arrives for the result of id n. `buffer_unordered` hands results out in
 //! the order fetches finish, so failures are blamed on the wrong ids.
 //! expect: fail failures_are_matched_to_their_own_ids_whatever_order_fetches_finish_in "carry each id along"
+//! expect: pass sums_what_was_fetched_and_lists_the_ids_that_failed
 
 use std::future::Future;
 

@@ -3,6 +3,7 @@
 //! source is read.
 //! expect: fail never_runs_more_than_concurrency_fetches_at_once "join_all"
 //! expect: fail pulls_ids_from_the_source_only_as_slots_free_up "Collecting the source first"
+//! expect: named with unbounded_buffer
 
 use std::future::Future;
 

@@ -2,6 +2,7 @@
 //! for every id it can pull, all at once.
 //! expect: fail never_runs_more_than_concurrency_fetches_at_once "Unbounded concurrency"
 //! expect: fail ten_100ms_fetches_at_concurrency_3_take_400ms "more ran at once than allowed"
+//! expect: named with join_all
 
 use std::future::Future;
 

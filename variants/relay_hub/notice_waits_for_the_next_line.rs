@@ -6,6 +6,7 @@
 //! room for two: a client that missed a line once never gets another.
 //! expect: fail a_full_queue_keeps_the_oldest_lines_and_tells_at_once_how_many_it_missed "only with the next line"
 //! expect: fail a_queue_of_one_works_too "never fits in a queue of 1"
+//! expect: fail a_client_behind_skips_ahead_until_it_has_caught_up "queued while client 2 was behind"
 
 use std::collections::BTreeMap;
 use std::pin::Pin;

@@ -4,7 +4,7 @@
 //! the lock held, everyone else too: other publishers, joins, and the slow
 //! client's own leaving (its `Drop` waits for the lock, so if it leaves instead
 //! of reading, nobody ever gets the lock again: a deadlock).
-//! expect: fail publish_never_waits_for_a_slow_client "it waited for room"
+//! expect: fail publish_never_waits_for_a_slow_client "with the hub's lock held"
 
 use std::collections::BTreeMap;
 use std::pin::Pin;

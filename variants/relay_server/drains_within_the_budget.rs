@@ -5,6 +5,7 @@
 //! for "empty": the rest is lost. (`tokio::task::unconstrained` lifts the
 //! budget for one future.)
 //! expect: fail shutdown_stops_accepting_delivers_what_is_queued_and_says_goodbye "lost at shutdown"
+//! expect: named with forgets_the_queue_at_shutdown
 
 use std::io;
 use std::time::Duration;

@@ -3,6 +3,7 @@
 //! shutdown, still waiting behind a slow socket) is dropped with the
 //! subscription: the client never learns they existed.
 //! expect: fail shutdown_stops_accepting_delivers_what_is_queued_and_says_goodbye "lost at shutdown"
+//! expect: named with drains_within_the_budget
 
 use std::io;
 use std::time::Duration;

@@ -7,6 +7,7 @@
 //! tick first, that immediate first tick always finds an empty buffer, and
 //! the mistake hides.)
 //! expect: fail items_waiting_at_the_start_wait_for_the_first_tick "first tick completes at once"
+//! expect: pass a_late_loop_flushes_at_once_then_keeps_to_its_grid
 
 use std::time::Duration;
 

@@ -4,6 +4,7 @@
 //! the grid drifts, as with `MissedTickBehavior::Delay`. The next tick is one
 //! period after the one that fired: `tick.deadline() + period`.
 //! expect: fail a_late_loop_flushes_at_once_then_keeps_to_its_grid "not 450"
+//! expect: pass an_empty_buffer_is_never_flushed
 
 use std::time::Duration;
 

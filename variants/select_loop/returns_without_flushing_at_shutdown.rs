@@ -3,6 +3,7 @@
 //! flushed: work lost at shutdown. Whichever way the loop ends, the buffer
 //! goes out on the way.
 //! expect: fail flushes_what_it_has_and_returns_at_once_on_shutdown "work was lost at shutdown"
+//! expect: pass a_late_loop_flushes_at_once_then_keeps_to_its_grid
 
 use std::time::Duration;
 

@@ -4,6 +4,8 @@
 //! come first. (The order of the branches as written matters only with
 //! `biased;`.)
 //! expect: fail shutdown_comes_before_items_waiting_in_the_channel "biased"
+//! expect: pass an_empty_buffer_is_never_flushed
+//! expect: pass flushes_what_it_has_and_returns_at_once_on_shutdown
 
 use std::time::Duration;
 

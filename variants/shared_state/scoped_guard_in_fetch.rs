@@ -5,6 +5,7 @@
 //! it again. The check, the fetch and the insert must be one critical
 //! section, held across the fetch: a `tokio::sync::Mutex`.
 //! expect: fail fetches_a_page_once_however_many_tasks_ask_at_once "fetched 8 times"
+//! expect: named with tokio_mutex_locked_twice
 
 use std::collections::HashMap;
 use std::future::Future;

@@ -6,6 +6,7 @@
 //! The right lock is not enough: it must be held from the check to the
 //! insert.
 //! expect: fail fetches_a_page_once_however_many_tasks_ask_at_once "fetched 8 times"
+//! expect: named with scoped_guard_in_fetch
 
 use std::collections::HashMap;
 use std::future::Future;

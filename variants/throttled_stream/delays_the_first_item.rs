@@ -2,6 +2,7 @@
 //! an idle stream holds its first item back for a whole delay.
 //! expect: fail first_item_is_not_delayed "start the Sleep after an item goes out"
 //! expect: fail a_ready_upstream_is_emitted_at_0_d_2d_3d_4d "The first at once"
+//! expect: fail a_slow_upstream_adds_no_extra_wait "only the first item was late"
 
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};

@@ -6,6 +6,7 @@
 //! assignment; in an `Option` it can be dropped in place with `Pin::set`.
 //! expect: fail the_inner_future_is_dropped_when_the_time_is_up "the inner future was still alive"
 //! expect: fail the_inner_future_is_dropped_as_soon_as_it_finishes "the finished inner future was still alive"
+//! expect: named with tokio_time_timeout_as_is
 
 use std::fmt;
 use std::future::Future;

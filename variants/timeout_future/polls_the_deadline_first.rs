@@ -4,6 +4,8 @@
 //! gives `Err(Elapsed)`, and so does one that is ready when a late first poll
 //! comes. `tokio::time::timeout` polls the inner future first.
 //! expect: fail a_future_ready_at_the_deadline_wins "the inner future wins: poll it first"
+//! expect: pass is_woken_when_the_inner_future_completes
+//! expect: pass the_deadline_counts_from_new_not_from_the_first_poll
 
 use std::fmt;
 use std::future::Future;

@@ -6,6 +6,7 @@
 //! task and not the one waiting: a stale waker. Each poll may bring a new
 //! waker, so every `Pending` must come from polling with *this* `cx`.
 //! expect: fail wakes_the_waker_of_its_latest_poll "a stale waker"
+//! expect: pass the_deadline_counts_from_new_not_from_the_first_poll
 
 use std::fmt;
 use std::future::Future;

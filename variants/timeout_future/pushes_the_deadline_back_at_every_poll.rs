@@ -8,6 +8,7 @@
 //! 130 ms.
 //! expect: fail the_deadline_is_not_pushed_back_by_later_polls "a poll must not push it back"
 //! expect: fail the_deadline_counts_from_new_not_from_the_first_poll "not after the first poll (130 ms)"
+//! expect: pass a_future_ready_at_the_deadline_wins
 
 use std::fmt;
 use std::future::Future;

@@ -5,6 +5,7 @@
 //! first poll, not at `new`. Made at 0 ms and first polled at 30 ms, a
 //! 100 ms `Timeout` expires at 130 ms. (It also asks for `F: 'static`.)
 //! expect: fail the_deadline_counts_from_new_not_from_the_first_poll "not after the first poll (130 ms)"
+//! expect: pass the_deadline_is_not_pushed_back_by_later_polls
 
 use std::fmt;
 use std::future::Future;

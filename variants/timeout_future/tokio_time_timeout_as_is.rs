@@ -9,6 +9,7 @@
 //! deadline; `ok_tokio_timeout_dropped_when_done.rs` adds it.
 //! expect: fail the_inner_future_is_dropped_when_the_time_is_up "the inner future was still alive"
 //! expect: fail the_inner_future_is_dropped_as_soon_as_it_finishes "the finished inner future was still alive"
+//! expect: named with keeps_the_inner_future
 
 use std::fmt;
 use std::future::Future;

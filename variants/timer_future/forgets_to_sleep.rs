@@ -1,6 +1,7 @@
 //! Mistake: the timer thread completes the future at once instead of after
 //! `duration`.
 //! expect: fail does_not_wake_before_the_duration_has_passed "woke its waker right away"
+//! expect: pass wakes_the_waker_of_the_latest_poll_not_an_earlier_one
 
 use std::future::Future;
 use std::pin::Pin;

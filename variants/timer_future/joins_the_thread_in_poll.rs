@@ -2,7 +2,7 @@
 //! wait until the timer is done". The first poll blocks for the whole
 //! duration: the executor's thread runs nothing else meanwhile, and a future
 //! that blocks in `poll` is not asynchronous at all.
-//! expect: fail is_pending_before_the_duration_has_passed "`poll` only looks at the shared state"
+//! expect: fail is_pending_before_the_duration_has_passed "`poll` never returned (`new` did)"
 //! expect: fail does_not_wake_before_the_duration_has_passed "never returned"
 
 use std::future::Future;

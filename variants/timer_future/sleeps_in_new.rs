@@ -2,7 +2,7 @@
 //! surely run". `new` itself waits for the whole duration, blocking whoever
 //! made the timer, and the future is already complete when anyone gets it:
 //! nothing is left to wait for asynchronously.
-//! expect: fail is_pending_before_the_duration_has_passed "`new` starts the timer thread and returns"
+//! expect: fail is_pending_before_the_duration_has_passed "`TimerFuture::new` never returned"
 //! expect: fail does_not_wake_before_the_duration_has_passed "never returned"
 
 use std::future::Future;

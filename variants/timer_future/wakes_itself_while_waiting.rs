@@ -2,6 +2,7 @@
 //! It completes, but the executor polls it again and again until the timer
 //! fires: a busy loop that keeps a core at 100%.
 //! expect: fail does_not_wake_before_the_duration_has_passed "busy loop"
+//! expect: pass completes_when_awaited_on_an_executor
 
 use std::future::Future;
 use std::pin::Pin;

@@ -4,6 +4,7 @@
 //! results come back in order; but a task whose share holds a slow job keeps
 //! the rest of its share waiting while the other slots are free.
 //! expect: fail async_pool_starts_each_job_as_soon_as_a_slot_is_free "shared out"
+//! expect: pass async_pool_runs_each_job_as_a_task_so_cpu_bound_jobs_run_in_parallel
 
 use std::future::Future;
 use std::panic;

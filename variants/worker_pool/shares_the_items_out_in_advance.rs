@@ -4,6 +4,7 @@
 //! a worker whose share holds a slow job keeps the rest of its share waiting
 //! while the other workers have nothing left to do.
 //! expect: fail worker_pool_gives_each_job_to_the_next_free_worker "shared out"
+//! expect: pass worker_pool_runs_exactly_workers_jobs_at_once
 
 use std::future::Future;
 use std::panic;

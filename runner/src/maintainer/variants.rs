@@ -9,8 +9,14 @@
 //!
 //! ```text
 //! //! expect: fail wakes_its_task_every_time_it_returns_pending "lost wake-up"
+//! //! expect: pass wakes_the_waker_of_the_latest_poll
 //! //! expect: pass
 //! ```
+//!
+//! (`fail <test> "<words>"` and `pass <test>` for a mistake, `pass` alone for
+//! a right answer; `named with <variant>` and `like the stub` are a mistake's
+//! declared exceptions to "the report names it, alone, in its own run": see
+//! `mistakes.rs`.)
 //!
 //! They are checked in a copy of the workspace under `target/`, so the
 //! learner's own files are never touched: there each variant is a test target
@@ -26,10 +32,10 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail, ensure};
 
-use crate::maintainer::verify::indent;
+use crate::maintainer::verify::{SUITE_LIMIT, indent};
 use crate::manifest::Manifest;
 use crate::mistakes::{self, Expect, Mistake, parse_expectations};
-use crate::suite::{self, Run, Status};
+use crate::suite::{self, Against, Run, Status};
 
 /// A mistake must fail its suite within this time, never hang it.
 pub const HANG_LIMIT: Duration = Duration::from_secs(10);
@@ -39,6 +45,17 @@ pub fn check(
     root: &Path,
     manifest: &Manifest,
     tests: &BTreeMap<String, BTreeSet<String>>,
+) -> Result<String> {
+    check_some(root, manifest, tests, None)
+}
+
+/// [`check`], for the variants of the exercises in `tests` alone when
+/// `only` is set (`cargo run -- variants <id>…`).
+fn check_some(
+    root: &Path,
+    manifest: &Manifest,
+    tests: &BTreeMap<String, BTreeSet<String>>,
+    only: Option<&[String]>,
 ) -> Result<String> {
     ensure!(!tests.is_empty(), "skipped: the solutions did not pass");
     if let Ok(entries) = fs::read_dir(root.join("variants")) {
@@ -53,6 +70,9 @@ pub fn check(
     let mut problems = Vec::new();
     let mut variants = Vec::new();
     for (id, file) in files(root, manifest) {
+        if only.is_some_and(|ids| !ids.contains(&id)) {
+            continue;
+        }
         match Variant::read(root, id, file, tests) {
             Ok(variant) => variants.push(variant),
             Err(error) => problems.push(error.to_string()),
@@ -60,8 +80,12 @@ pub fn check(
     }
     ensure!(problems.is_empty(), problems.join("\n"));
 
-    let workspace = prepare_workspace(root, &variants)?;
-    let binaries = build(&workspace)?;
+    let workspace = prepare_workspace(root, &variants, only.is_none())?;
+    let targets: Vec<&str> = match only {
+        Some(_) => variants.iter().map(|v| v.target.as_str()).collect(),
+        None => Vec::new(),
+    };
+    let binaries = build(&workspace, &targets)?;
     let runs = run_all(&workspace, &variants, &binaries);
     // Each exercise's mistakes, from the variants just read: what the report
     // would recognise in a learner's run.
@@ -72,8 +96,8 @@ pub fn check(
     }
     for (variant, run) in variants.iter().zip(runs) {
         match run.and_then(|run| variant.judge(&run, &known[variant.id.as_str()])) {
-            Ok(took) => eprintln!(
-                "  ok {} (suite ran in {:.1} s)",
+            Ok((took, named)) => eprintln!(
+                "  ok {} (suite ran in {:.1} s): {named}",
                 variant.shown,
                 took.as_secs_f64()
             ),
@@ -84,6 +108,90 @@ pub fn check(
         bail!(problems.join("\n"));
     }
     Ok(format!("{} variants behave as they say", variants.len()))
+}
+
+/// `cargo run -- variants [<id>…]`: verify's check of the variants, alone,
+/// for some exercises (default: every exercise with variants), and what the
+/// report names in a run of each one's solution and untouched stub: nothing.
+pub fn check_alone(root: &Path, manifest: &Manifest, ids: &[String]) -> Result<()> {
+    let ids: Vec<String> = if ids.is_empty() {
+        manifest
+            .exercises
+            .iter()
+            .filter(|e| !mistakes::variant_files(root, &e.id).is_empty())
+            .map(|e| e.id.clone())
+            .collect()
+    } else {
+        for id in ids {
+            ensure!(
+                manifest.get(id).is_some(),
+                "no exercise `{id}` in the manifest"
+            );
+        }
+        ids.to_vec()
+    };
+    let targets: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let mut problems = Vec::new();
+    let mut tests = BTreeMap::new();
+    let solutions = suite::build(root, Against::Solutions, &targets)?;
+    for id in &ids {
+        let binary = solutions
+            .get(id)
+            .with_context(|| format!("no test binary was built for tests/{id}.rs"))?;
+        let run = suite::run(binary, root, SUITE_LIMIT)?;
+        for failed in run.with_status(Status::Failed) {
+            problems.push(format!(
+                "{id}: `{}` fails against the solution",
+                failed.name
+            ));
+        }
+        let named = named_in(root, id, &run);
+        eprintln!("  {id}, the solution: {named}");
+        if !named.starts_with("no mistake") {
+            problems.push(format!("{id}: the solution is taken for {named}"));
+        }
+        let names = run.outcomes.iter().map(|o| o.name.clone()).collect();
+        tests.insert(id.clone(), names);
+    }
+    let stubs: Vec<&str> = targets
+        .iter()
+        .copied()
+        .filter(|id| {
+            manifest
+                .get(id)
+                .is_some_and(|e| e.stub_compile_error.is_none())
+        })
+        .collect();
+    let built = suite::build(root, Against::Exercises, &stubs)?;
+    for id in stubs {
+        let binary = built
+            .get(id)
+            .with_context(|| format!("no test binary was built for tests/{id}.rs"))?;
+        let run = suite::run(binary, root, SUITE_LIMIT)?;
+        let named = named_in(root, id, &run);
+        eprintln!("  {id}, the untouched stub: {named}");
+        if !named.starts_with("no mistake") {
+            problems.push(format!("{id}: the untouched stub is taken for {named}"));
+        }
+    }
+    match check_some(root, manifest, &tests, Some(&ids)) {
+        Ok(summary) => eprintln!("{summary}"),
+        Err(error) => problems.push(format!("{error:#}")),
+    }
+    ensure!(problems.is_empty(), problems.join("\n"));
+    Ok(())
+}
+
+/// What the report names in `run`, a run of exercise `id`'s suite.
+fn named_in(root: &Path, id: &str, run: &Run) -> String {
+    let known = mistakes::known(root, id);
+    let seen = mistakes::recognise(&known, run);
+    if seen.is_empty() {
+        "no mistake named".to_owned()
+    } else {
+        let files: Vec<&str> = seen.iter().map(|m| m.file.as_str()).collect();
+        format!("named {}", files.join(", "))
+    }
 }
 
 /// Every variant: the exercise id and the file, in manifest order.
@@ -124,10 +232,22 @@ impl Variant {
         let source = fs::read_to_string(&file).with_context(|| shown.clone())?;
         let expectations = parse_expectations(&source).with_context(|| shown.clone())?;
         for expect in &expectations {
-            if let Expect::Fail { test, .. } = expect {
+            if let Expect::Fail { test, .. } | Expect::Passes { test } = expect {
                 ensure!(
                     tests[&id].contains(test),
                     "{shown}: names `{test}`, which is not a test in tests/{id}.rs"
+                );
+            }
+            if let Expect::NamedWith { name } = expect {
+                let twin = root.join("variants").join(&id).join(format!("{name}.rs"));
+                let says = fs::read_to_string(&twin)
+                    .ok()
+                    .and_then(|source| parse_expectations(&source).ok())
+                    .is_some_and(|twins| twins.iter().any(|e| matches!(e, Expect::NamedWith { name } if Some(name.as_str()) == file.file_stem().and_then(|s| s.to_str()))));
+                ensure!(
+                    says,
+                    "{shown}: `named with {name}` needs variants/{id}/{name}.rs, which must say \
+                     `named with` this one too"
                 );
             }
         }
@@ -148,8 +268,8 @@ impl Variant {
 
     /// Checks one run of the variant's suite against its expectations, and
     /// what the report would name in it among `known`, its exercise's
-    /// mistakes; returns how long the suite ran.
-    fn judge(&self, run: &Run, known: &[Mistake]) -> Result<Duration> {
+    /// mistakes; returns how long the suite ran, and what was named.
+    fn judge(&self, run: &Run, known: &[Mistake]) -> Result<(Duration, String)> {
         ensure!(
             !run.timed_out,
             "the suite was still running after {HANG_LIMIT:?}: a test hangs on this code \
@@ -190,32 +310,88 @@ impl Variant {
                             .push(format!("`{test}` should fail on this code, but it did not")),
                     }
                 }
+                Expect::NamedWith { .. } | Expect::LikeTheStub => {}
+                Expect::Passes { test } => {
+                    let outcome = run.outcomes.iter().find(|o| &o.name == test);
+                    match outcome {
+                        Some(o) if o.status == Status::Passed => {}
+                        Some(o) => problems.push(format!(
+                            "`{test}` should pass on this code, but it fails:\n{}",
+                            indent(&o.output)
+                        )),
+                        None => problems.push(format!("`{test}` did not run")),
+                    }
+                }
             }
         }
         // The report names a classic mistake when a learner's run looks like
-        // one (`mistakes.rs`). A mistake must be recognisable (words for each
-        // of its tests); in its own run the report then names it, or a
-        // mistake whose tests include all of its own (a fuller description
-        // of the same symptoms), or nothing when every test fails. A right
-        // answer is never taken for a mistake.
+        // one (`mistakes.rs`). In a mistake's own run it names that mistake
+        // and no other; in a right answer's run, none.
         let seen = mistakes::recognise(known, run);
+        let files: Vec<&str> = seen.iter().map(|m| m.file.as_str()).collect();
+        // Itself, and the twins it declares (`expect: named with`).
+        let mut wanted: Vec<String> = self
+            .expectations
+            .iter()
+            .filter_map(|e| match e {
+                Expect::NamedWith { name } => Some(format!("variants/{}/{name}.rs", self.id)),
+                _ => None,
+            })
+            .collect();
+        if let Some(mistake) = &self.mistake {
+            wanted.push(mistake.file.clone());
+        }
+        wanted.sort();
+        let mut named: Vec<&str> = files.clone();
+        named.sort();
         match &self.mistake {
             Some(mistake) if !mistake.recognisable() => problems.push(format!(
                 "a mistake must name the words each of its tests says (`//! expect: fail \
                  <test> \"<words>\"`), or the report cannot recognise it: {}",
                 self.shown
             )),
+            Some(_) if named != wanted => problems.push(format!(
+                "the report must name this mistake, and it alone (or with the twins it \
+                 declares: `expect: named with`), in its own run; it names {}. Tell it apart \
+                 with words that only its messages say, or with `//! expect: pass <test>` for \
+                 a test it passes and the others fail",
+                if files.is_empty() {
+                    "none".to_owned()
+                } else {
+                    files.join(", ")
+                }
+            )),
+            None if !seen.is_empty() && self.expectations.contains(&Expect::LikeTheStub) => {
+                problems.push(format!(
+                    "behaves as the untouched stub does (`expect: like the stub`), so the \
+                     report must name nothing in its run, as in the stub's; it names {}",
+                    files.join(", ")
+                ))
+            }
             None if !seen.is_empty() => problems.push(format!(
                 "a right answer, taken for a classic mistake: {}",
-                seen.iter()
-                    .map(|m| m.file.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                files.join(", ")
             )),
             _ => {}
         }
         ensure!(problems.is_empty(), problems.join("\n"));
-        Ok(run.elapsed)
+        let named = match self.mistake {
+            Some(_) if named.len() > 1 => format!(
+                "named as itself, with {}",
+                named
+                    .iter()
+                    .filter(|&&file| Some(file) != self.mistake.as_ref().map(|m| m.file.as_str()))
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Some(_) => "named as itself".to_owned(),
+            None if self.expectations.contains(&Expect::LikeTheStub) => {
+                "like the stub: no mistake named".to_owned()
+            }
+            None => "no mistake named".to_owned(),
+        };
+        Ok((run.elapsed, named))
     }
 }
 
@@ -228,7 +404,7 @@ impl Variant {
 /// The copy builds into its own `target/variants/target`: cargo names a path
 /// crate's build after its place in its workspace, so the copy's builds would
 /// otherwise overwrite the real ones in `target/` (the launcher among them).
-fn prepare_workspace(root: &Path, variants: &[Variant]) -> Result<PathBuf> {
+fn prepare_workspace(root: &Path, variants: &[Variant], prune: bool) -> Result<PathBuf> {
     let workspace = root.join("target/variants/workspace");
     let mut wanted = BTreeSet::new();
     for dir in [
@@ -273,24 +449,33 @@ fn prepare_workspace(root: &Path, variants: &[Variant]) -> Result<PathBuf> {
             .join(format!("{}.rs", variant.target));
         sync(&path, suite.as_bytes(), &mut wanted)?;
     }
-    remove_unwanted(&workspace, &wanted)?;
+    // A run for some exercises leaves the other variants' targets alone
+    // (written again later, they would be built again).
+    if prune {
+        remove_unwanted(&workspace, &wanted)?;
+    }
     Ok(workspace)
 }
 
 /// Builds every test target of the copy; returns each one's executable. A
 /// variant that does not compile has none (the compiler's messages are on
 /// the terminal).
-fn build(workspace: &Path) -> Result<BTreeMap<String, PathBuf>> {
-    let output = std::process::Command::new(suite::env_cargo())
-        .current_dir(workspace)
-        .args([
-            "test",
-            "--no-run",
-            "--tests",
-            // With --no-run: build every target it can, past one that fails.
-            "--no-fail-fast",
-            "--message-format=json-render-diagnostics",
-        ])
+fn build(workspace: &Path, targets: &[&str]) -> Result<BTreeMap<String, PathBuf>> {
+    let mut cargo = std::process::Command::new(suite::env_cargo());
+    cargo.current_dir(workspace).args([
+        "test",
+        "--no-run",
+        // With --no-run: build every target it can, past one that fails.
+        "--no-fail-fast",
+        "--message-format=json-render-diagnostics",
+    ]);
+    if targets.is_empty() {
+        cargo.arg("--tests");
+    }
+    for target in targets {
+        cargo.args(["--test", target]);
+    }
+    let output = cargo
         .stderr(std::process::Stdio::inherit())
         .output()
         .context("running cargo")?;
@@ -394,6 +579,118 @@ fn remove_unwanted(dir: &Path, wanted: &BTreeSet<PathBuf>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::suite::Outcome;
+
+    /// The variant `variants/x/<name>.rs` with this header.
+    fn variant(name: &str, header: &str) -> Variant {
+        let file = format!("variants/x/{name}.rs");
+        Variant {
+            id: "x".into(),
+            shown: file.clone(),
+            target: format!("x__{name}"),
+            expectations: parse_expectations(header).unwrap(),
+            mistake: Mistake::from_source(&file, header).unwrap(),
+        }
+    }
+
+    /// A run in which test `a` fails saying "lost" and test `b` passes.
+    fn a_fails() -> Run {
+        let outcome = |name: &str, status, output: &str| Outcome {
+            name: name.into(),
+            status,
+            output: output.into(),
+        };
+        Run {
+            outcomes: vec![
+                outcome("a", Status::Failed, "an item was lost"),
+                outcome("b", Status::Passed, ""),
+            ],
+            timed_out: false,
+            cancelled: false,
+            success: false,
+            elapsed: Duration::ZERO,
+            stdout: String::new(),
+            hang: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_mistake_must_be_named_alone_in_its_own_run() {
+        let one = variant("one", "//! Mistake: one.\n//! expect: fail a \"lost\"\n");
+        let other = variant(
+            "other",
+            "//! Mistake: other.\n//! expect: fail a \"item\"\n",
+        );
+        let known: Vec<Mistake> = [&one, &other]
+            .iter()
+            .filter_map(|v| v.mistake.clone())
+            .collect();
+        let error = one.judge(&a_fails(), &known).unwrap_err().to_string();
+        assert!(error.contains("and it alone"), "{error}");
+        // Told apart: `other` passes `a`.
+        let other = variant(
+            "other",
+            "//! Mistake: other.\n//! expect: fail b \"item\"\n//! expect: pass a\n",
+        );
+        let known: Vec<Mistake> = [&one, &other]
+            .iter()
+            .filter_map(|v| v.mistake.clone())
+            .collect();
+        let (_, named) = one.judge(&a_fails(), &known).unwrap();
+        assert_eq!(named, "named as itself");
+    }
+
+    #[test]
+    fn declared_twins_may_be_named_together() {
+        let one = variant(
+            "one",
+            "//! Mistake: one.\n//! expect: fail a \"lost\"\n//! expect: named with other\n",
+        );
+        let other = variant(
+            "other",
+            "//! Mistake: other.\n//! expect: fail a \"item\"\n//! expect: named with one\n",
+        );
+        let known: Vec<Mistake> = [&one, &other]
+            .iter()
+            .filter_map(|v| v.mistake.clone())
+            .collect();
+        let (_, named) = one.judge(&a_fails(), &known).unwrap();
+        assert_eq!(named, "named as itself, with variants/x/other.rs");
+    }
+
+    #[test]
+    fn neither_a_right_answer_nor_a_mistake_like_the_stub_may_be_taken_for_a_mistake() {
+        let mistake =
+            Mistake::from_source("variants/x/m.rs", "//! M.\n//! expect: fail a \"lost\"\n")
+                .unwrap()
+                .unwrap();
+        let like = variant(
+            "like",
+            "//! Mistake: as shipped.\n//! expect: like the stub\n//! expect: fail a \"lost\"\n",
+        );
+        assert!(like.mistake.is_none());
+        let error = like
+            .judge(&a_fails(), std::slice::from_ref(&mistake))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("like the stub"), "{error}");
+        let (_, named) = like.judge(&a_fails(), &[]).unwrap();
+        assert_eq!(named, "like the stub: no mistake named");
+        // A right answer in whose run a mistake is named (the run fails a
+        // test too, which is a second problem verify reports).
+        let right = variant("ok_right", "//! Right.\n//! expect: pass\n");
+        let mut run = a_fails();
+        run.outcomes.truncate(1);
+        let error = right
+            .judge(&run, std::slice::from_ref(&mistake))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("a right answer, taken for a classic mistake"),
+            "{error}"
+        );
+    }
 
     #[test]
     fn reads_expectations() {
@@ -416,6 +713,35 @@ mod tests {
             parse_expectations("//! expect: pass").unwrap(),
             [Expect::Pass]
         );
+        assert_eq!(
+            parse_expectations("//! expect: fail a \"lost\"\n//! expect: pass b").unwrap(),
+            [
+                Expect::Fail {
+                    test: "a".into(),
+                    says: Some("lost".into())
+                },
+                Expect::Passes { test: "b".into() },
+            ]
+        );
+        assert_eq!(
+            parse_expectations(
+                "//! expect: fail a \"lost\"\n//! expect: named with other\n\
+                 //! expect: like the stub"
+            )
+            .unwrap()[1..],
+            [
+                Expect::NamedWith {
+                    name: "other".into()
+                },
+                Expect::LikeTheStub
+            ]
+        );
+        assert!(parse_expectations("//! expect: like the stub").is_err());
+        assert!(parse_expectations("//! expect: named with a b").is_err());
+        // A test that passes is a mistake's line, never a whole variant's.
+        assert!(parse_expectations("//! expect: pass b").is_err());
+        assert!(parse_expectations("//! expect: pass\n//! expect: pass b").is_err());
+        assert!(parse_expectations("//! expect: pass b c").is_err());
         assert!(parse_expectations("fn main() {}").is_err());
         assert!(parse_expectations("//! expect: fail x lost").is_err());
     }

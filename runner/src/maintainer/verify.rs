@@ -5,8 +5,11 @@
 //! 3. the runner's own tests pass
 //! 4. every suite passes against the solutions
 //! 5. every test fails against the untouched stubs
-//! 6. every known mistake in `variants/` fails the tests it names, and every
-//!    alternative correct solution there passes
+//! 6. every known mistake in `variants/` fails the tests it names (and passes
+//!    those it says it passes), and the report names it, alone, in its run;
+//!    every alternative correct solution there passes, and no mistake is
+//!    named in its run, nor in the solutions' and the untouched stubs' runs
+//!    (`cargo run -- variants [<id>…]` runs this step alone)
 //! 7. the book's examples run, and the book builds
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -277,6 +280,14 @@ fn solutions_pass(root: &Path, manifest: &Manifest) -> Result<BTreeMap<String, B
             problems.push(format!(
                 "{id}: the suite binary failed:\n{}",
                 indent(&run.stdout)
+            ));
+        }
+        // A right answer: the report must not name a classic mistake for it.
+        let known = mistakes::known(root, id);
+        for mistake in mistakes::recognise(&known, &run) {
+            problems.push(format!(
+                "{id}: the reference solution is taken for a classic mistake, {}",
+                mistake.file
             ));
         }
         let names = run.outcomes.iter().map(|o| o.name.clone()).collect();
