@@ -37,7 +37,15 @@ fn copy() -> (MutexGuard<'static, ()>, &'static Path) {
         if copy.exists() {
             fs::remove_dir_all(&copy).unwrap();
         }
-        for dir in ["crates", "solutions", "tests", "src", ".cargo", "variants"] {
+        for dir in [
+            "crates",
+            "solutions",
+            "subjects",
+            "tests",
+            "src",
+            ".cargo",
+            "variants",
+        ] {
             copy_dir(&source().join(dir), &copy.join(dir));
         }
         committed_exercises(&copy);
@@ -868,6 +876,7 @@ fn cargo_commands_typed_in_a_subfolder_reach_the_root_package() {
         "solutions/src",
         "tests",
         "tests/support",
+        "subjects/src",
     ] {
         // The manifest cargo takes for `cargo run` or `cargo test` here.
         let out = StdCommand::new(&cargo)

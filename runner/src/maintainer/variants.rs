@@ -236,6 +236,7 @@ fn prepare_workspace(root: &Path, variants: &[Variant]) -> Result<PathBuf> {
         "exercises",
         "solutions",
         "src",
+        "subjects",
         "tests/support",
         "variants",
     ] {
