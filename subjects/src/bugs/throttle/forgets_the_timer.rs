@@ -14,9 +14,9 @@ use crate::Bug;
 
 pub const BUG: Bug = Bug {
     name: "forgets_the_timer",
-    wrong: "while it waits out a delay it returns Pending without registering a wake-up with \
-            the timer (a lost wake-up); the item only goes out if something else polls it \
-            again",
+    wrong: "returns Pending while it waits out a delay without registering a wake-up with \
+            the timer (a lost wake-up): the item only goes out if something else happens to \
+            poll it again",
     exposed_by: "a mock task (tokio_test::task::spawn) on the paused clock: poll until \
                  Pending, `tokio::time::advance` past the delay, and check `is_woken()`; an \
                  `.await` inside `tokio::time::timeout` does not see it (the timeout polls \
