@@ -8,7 +8,10 @@
 
 // The tests under test, compiled into this suite: your `exercises/src/catch_throttle.rs`,
 // or the reference tests with `cargo test --features solutions`.
-#[cfg_attr(not(feature = "solutions"), path = "../exercises/src/catch_throttle.rs")]
+#[cfg_attr(
+    not(feature = "solutions"),
+    path = "../exercises/src/catch_throttle.rs"
+)]
 #[cfg_attr(feature = "solutions", path = "../solutions/src/catch_throttle.rs")]
 mod catch_throttle;
 

@@ -101,7 +101,10 @@ async fn a_slow_upstream_adds_no_extra_wait() {
     time::advance(DELAY * 5 / 2).await;
     assert_pending!(throttle.poll_next(), "the upstream has nothing yet");
     tx.unbounded_send(2).unwrap();
-    assert!(throttle.is_woken(), "a new upstream item must wake the task");
+    assert!(
+        throttle.is_woken(),
+        "a new upstream item must wake the task"
+    );
     assert_ready_eq!(
         throttle.poll_next(),
         Some(2),

@@ -53,7 +53,9 @@ impl LineReader {
         let input: Input = Box::pin(reader);
         let inner = match chosen(BUGS) {
             None => reference::lines::lines(input),
-            Some("splits_lines_at_read_boundaries") => splits_lines_at_read_boundaries::lines(input),
+            Some("splits_lines_at_read_boundaries") => {
+                splits_lines_at_read_boundaries::lines(input)
+            }
             Some("drops_the_last_line") => drops_the_last_line::lines(input),
             Some("keeps_the_carriage_return") => keeps_the_carriage_return::lines(input),
             Some("ends_at_an_empty_line") => ends_at_an_empty_line::lines(input),

@@ -59,7 +59,9 @@ impl<T: Send + 'static> Throttle<T> {
             Some("drops_items_while_waiting") => {
                 Box::pin(drops_items_while_waiting::Throttle::new(upstream, delay))
             }
-            Some("forgets_the_timer") => Box::pin(forgets_the_timer::Throttle::new(upstream, delay)),
+            Some("forgets_the_timer") => {
+                Box::pin(forgets_the_timer::Throttle::new(upstream, delay))
+            }
             Some("wakes_itself_while_waiting") => {
                 Box::pin(wakes_itself_while_waiting::Throttle::new(upstream, delay))
             }

@@ -103,7 +103,12 @@ fn grade(name: &str, reference: &str, bugs: &'static [Bug]) -> Result<String, St
     }
     let (_, on_reference) = &runs[0];
     if !on_reference.failed.is_empty() || on_reference.killed || !on_reference.success {
-        return Err(fails_on_reference(name, reference, tests.len(), on_reference));
+        return Err(fails_on_reference(
+            name,
+            reference,
+            tests.len(),
+            on_reference,
+        ));
     }
     let mut missed = Vec::new();
     let mut hung = Vec::new();
@@ -224,7 +229,14 @@ fn list_tests(exe: &Path) -> Result<Vec<String>, String> {
 fn spawn(exe: &Path, bug: Option<&str>) -> Result<(Child, Instant), String> {
     let mut command = Command::new(exe);
     command
-        .args(["--skip", GRADING_TEST, "--format", "pretty", "--color", "never"])
+        .args([
+            "--skip",
+            GRADING_TEST,
+            "--format",
+            "pretty",
+            "--color",
+            "never",
+        ])
         .env("RUST_BACKTRACE", "0")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
