@@ -107,11 +107,18 @@ pub fn report(
                 // A classic mistake, if the failures look like one: short,
                 // and above the failures, where the screen shows it.
                 let known = mistakes::known(root, id);
-                out.push_str(&mistakes::claim(
-                    exercise,
-                    root,
-                    &mistakes::recognise(&known, run),
-                ));
+                let seen = mistakes::recognise(&known, run);
+                if exercise.kind == Kind::WriteTests && seen.len() > 1 {
+                    // The grading below already names every bug missed, in
+                    // words: a list of mistakes would say it again.
+                    out.push_str(&format!(
+                        "Tests that miss these bugs are among the \"Common mistakes\" on its \
+                         page, {}.\n",
+                        exercise.where_to_read(root)
+                    ));
+                } else {
+                    out.push_str(&mistakes::claim(exercise, root, &seen));
+                }
                 out.push('\n');
                 if !full {
                     failures(&mut out, failed);
