@@ -153,8 +153,8 @@ impl Exercise {
     /// repair. Read from the stub itself, so the manifest needs no field for it.
     pub fn task(&self, root: &Path) -> &'static str {
         if self.kind == Kind::WriteTests {
-            return "replace each `todo!()` with a test: the code is given, and your tests \
-                    must catch its hidden bugs";
+            return "replace each `todo!()` with a test of what its comment names (add \
+                    more if you like)";
         }
         match fs::read_to_string(root.join(self.stub())) {
             Ok(stub) if !stub.contains("todo!(") => {
