@@ -1,9 +1,8 @@
-//! Correct, written differently: the wake-ups are checked with two mock
-//! tasks taking turns (tokio_test), so each poll brings a different waker,
-//! and the counts with `poll_fn` loops.
+//! Correct, written differently: every poll is made by a fresh mock task
+//! (tokio_test), so each poll brings a different waker and a stale one is
+//! seen.
 //! expect: pass
 
-use std::future::Future;
 use std::pin::Pin;
 
 use subjects::countdown::Countdown;
