@@ -1,5 +1,5 @@
-//! Mistake: tests that poll the countdown but assert nothing about what
-//! they see: they pass against every version, the buggy ones too.
+//! Mistake: tests that poll the countdown but assert nothing. They pass
+//! against every version, the buggy ones too.
 //! expect: fail your_tests_catch_every_hidden_bug "caught 0 of 6 bugs"
 
 use subjects::countdown::Countdown;

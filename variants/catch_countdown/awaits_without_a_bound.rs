@@ -1,6 +1,6 @@
-//! Mistake: checks that the countdown completes by awaiting it, with no
-//! bound: against a countdown that loses its wake-up the test hangs instead
-//! of failing (plain `cargo test` never stops it).
+//! Mistake: awaits the countdown with no bound. Against a countdown that
+//! loses its wake-up the test hangs instead of failing (plain `cargo test`
+//! never stops it).
 //! expect: fail your_tests_catch_every_hidden_bug "hung against"
 
 use std::future::Future;

@@ -1,6 +1,6 @@
-//! Mistake: a test that fails on correct code: it expects `Countdown::new(n)`
-//! to be `Pending` `n + 1` times (an off-by-one in the test, not in the
-//! countdown). A test that fails on correct code catches nothing.
+//! Mistake: a test that fails on correct code, expecting `n + 1` Pendings
+//! from `Countdown::new(n)`. The off-by-one is in the test, not in the
+//! countdown; a test that fails on correct code catches nothing.
 //! expect: fail your_tests_catch_every_hidden_bug "fails against the correct Countdown"
 
 use std::future::Future;

@@ -1,5 +1,5 @@
 //! Mistake: checks every wake-up, but always with the same waker (one mock
-//! task), so a future that keeps the waker of its first poll and wakes that
+//! task). A future that keeps the waker of its first poll and wakes that
 //! one ever after looks right.
 //! expect: fail your_tests_catch_every_hidden_bug "keeps the waker of its first poll"
 

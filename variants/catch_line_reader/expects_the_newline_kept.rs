@@ -1,5 +1,5 @@
-//! Mistake: a test that fails on correct code: it expects each line with its
-//! `\n`, which the reader strips. A test that fails on correct code catches
+//! Mistake: a test that fails on correct code, expecting each line with its
+//! `\n`. The reader strips it; a test that fails on correct code catches
 //! nothing.
 //! expect: fail your_tests_catch_every_hidden_bug "against the correct LineReader"
 

@@ -1,6 +1,6 @@
-//! Mistake: checks the lines that came out and drops the errors
-//! (`filter_map(Result::ok)`), so a reader that ends quietly at an I/O error
-//! passes.
+//! Mistake: drops the errors before checking the lines
+//! (`filter_map(Result::ok)`). A reader that ends quietly at an I/O error
+//! yields the same lines, and passes.
 //! expect: fail your_tests_catch_every_hidden_bug "ends quietly at an I/O error"
 
 use std::io;

@@ -1,5 +1,5 @@
-//! Mistake: no script ever pauses (`Builder::wait`), so every read is ready
-//! at once: a reader that takes a read that must wait for the end passes.
+//! Mistake: no script ever pauses (`Builder::wait`). Every read is ready at
+//! once, so a reader that takes a read that must wait for the end passes.
 //! expect: fail your_tests_catch_every_hidden_bug "takes a read that is not ready yet for the end"
 
 use std::io;

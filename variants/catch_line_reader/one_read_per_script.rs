@@ -1,5 +1,5 @@
-//! Mistake: every script hands the whole input over in one read, so no line
-//! ever arrives in pieces: a reader that takes every read for whole lines
+//! Mistake: every script hands its whole input over in one read. No line
+//! ever arrives in pieces, so a reader that takes every read for whole lines
 //! passes.
 //! expect: fail your_tests_catch_every_hidden_bug "treats every read as ending at a line boundary"
 

@@ -1,4 +1,4 @@
-//! Mistake: compares each line trimmed, so a reader that keeps the `\r` of a
+//! Mistake: compares each line trimmed. A reader that keeps the `\r` of a
 //! `\r\n` passes: `trim` hides exactly what the test should see.
 //! expect: fail your_tests_catch_every_hidden_bug "keeps the `\r`"
 

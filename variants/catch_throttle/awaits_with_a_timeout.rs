@@ -1,4 +1,4 @@
-//! Mistake: awaits the throttle, inside `tokio::time::timeout`, instead of
+//! Mistake: awaits the throttle inside `tokio::time::timeout` instead of
 //! polling it by hand. Against a throttle that wakes itself while it waits,
 //! the paused clock never moves, so the timeout never fires and the test
 //! hangs instead of failing.

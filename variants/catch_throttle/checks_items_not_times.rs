@@ -1,6 +1,6 @@
-//! Mistake: tests that check which items come out, and that the stream
-//! ends, but never when: a throttle that delays the first item, or loses
-//! its wake-up, or adds a delay after a slow upstream, passes them.
+//! Mistake: tests that check which items come out, and the end, but never
+//! when. A throttle that delays the first item, loses its wake-up, or adds
+//! a delay after a slow upstream passes them.
 //! expect: fail your_tests_catch_every_hidden_bug "delays the first item"
 
 use std::task::Poll;

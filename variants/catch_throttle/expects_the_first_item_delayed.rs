@@ -1,4 +1,4 @@
-//! Mistake: a test that fails on correct code: it expects the first item to
+//! Mistake: a test that fails on correct code, expecting the first item to
 //! wait for the delay too. Nothing went out before it, so the throttle sends
 //! it at once.
 //! expect: fail your_tests_catch_every_hidden_bug "against the correct Throttle"

@@ -1,7 +1,7 @@
-//! Mistake: checks that the next item comes after the delay by awaiting it
-//! inside `tokio::time::timeout`, not by checking the wake-up. A throttle
-//! that never asks its timer to wake it passes: when the timeout's own timer
-//! fires, the timeout polls the throttle again, and the item is there.
+//! Mistake: checks the wake-up with `tokio::time::timeout` instead of
+//! `is_woken()`. A throttle that never asks its timer to wake it passes:
+//! when the timeout's own timer fires, the timeout polls the throttle
+//! again, and the item is there.
 //! expect: fail your_tests_catch_every_hidden_bug "without registering a wake-up"
 
 use std::time::Duration;
