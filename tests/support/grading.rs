@@ -55,8 +55,43 @@ pub fn your_tests_catch_every_hidden_bug(subject: &Subject) {
     match report {
         // Shown with `--nocapture`: libtest keeps a passing test's output.
         Ok(caught) => println!("{caught}"),
-        Err(message) => panic!("{message}"),
+        Err(Failed::Grade(message)) => panic!("{message}"),
+        Err(Failed::HangsOnReference(message)) => stop(&message),
     }
+}
+
+/// Why the grading failed.
+enum Failed {
+    /// Tests missed bugs, failed on the reference, or there are none.
+    Grade(String),
+    /// A test of the learner's hangs against the reference: the same test,
+    /// run by this very process against the reference, hangs too, and
+    /// libtest would wait for it for ever.
+    HangsOnReference(String),
+}
+
+impl From<String> for Failed {
+    fn from(message: String) -> Failed {
+        Failed::Grade(message)
+    }
+}
+
+/// Ends this test binary with the grading's failure, as libtest would have
+/// reported it, instead of waiting for a test of the learner's that hangs
+/// against the reference (plain `cargo test` never stops a hung test). The
+/// report goes straight to standard output: libtest's capture only holds
+/// what a test prints with `print!`.
+fn stop(message: &str) -> ! {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = write!(
+        out,
+        "\ntest {GRADING_TEST} ... FAILED\n\nfailures:\n\n---- {GRADING_TEST} stdout ----\n\
+         {message}\n(The suite stopped here, without waiting for that test: it would never \
+         finish.)\n\nfailures:\n    {GRADING_TEST}\n\ntest result: FAILED. A test hangs.\n\n"
+    );
+    let _ = out.flush();
+    std::process::exit(101)
 }
 
 /// One run of the learner's tests, against one implementation.
@@ -73,14 +108,15 @@ struct Run {
     output: String,
 }
 
-fn grade(name: &str, reference: &str, bugs: &'static [Bug]) -> Result<String, String> {
+fn grade(name: &str, reference: &str, bugs: &'static [Bug]) -> Result<String, Failed> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find the test binary: {e}"))?;
     let tests = list_tests(&exe)?;
     if tests.is_empty() {
         return Err(format!(
             "you have no tests yet: write at least one test of {name} (a `#[test]` or \
              `#[tokio::test]` function) in your file"
-        ));
+        )
+        .into());
     }
     // Every implementation at once: the runs mostly wait, and the slowest
     // (a hang, killed at CHILD_LIMIT) sets the time.
@@ -98,17 +134,18 @@ fn grade(name: &str, reference: &str, bugs: &'static [Bug]) -> Result<String, St
                 "(a maintainer's error) the subject does not know the implementation `{}`: \
                  its name in BUGS and in the subject's `new` differ",
                 bug.map_or("reference", |b| b.name)
-            ));
+            )
+            .into());
         }
     }
     let (_, on_reference) = &runs[0];
     if !on_reference.failed.is_empty() || on_reference.killed || !on_reference.success {
-        return Err(fails_on_reference(
-            name,
-            reference,
-            tests.len(),
-            on_reference,
-        ));
+        let message = fails_on_reference(name, reference, tests.len(), on_reference);
+        return Err(if on_reference.hung.is_empty() {
+            Failed::Grade(message)
+        } else {
+            Failed::HangsOnReference(message)
+        });
     }
     let mut missed = Vec::new();
     let mut hung = Vec::new();
@@ -162,17 +199,29 @@ fn grade(name: &str, reference: &str, bugs: &'static [Bug]) -> Result<String, St
              stops even the paused clock: only polling by hand catches that one.)\n",
         );
     }
-    Err(message)
+    Err(message.into())
 }
 
 fn fails_on_reference(name: &str, reference: &str, count: usize, run: &Run) -> String {
-    let bad = run.failed.len() + run.hung.len();
-    let mut message = format!(
-        "{bad} of your {count} test{} fail{} against the correct {name} ({reference}): a \
-         test that fails on correct code is wrong, or not finished yet. Make every test \
-         pass against it first; then they are run against the hidden bugs.\n",
-        if count == 1 { "" } else { "s" },
-        if bad == 1 { "s" } else { "" },
+    let your = format!("of your {count} test{}", if count == 1 { "" } else { "s" });
+    let mut message = String::new();
+    let (failed, hung) = (run.failed.len(), run.hung.len());
+    if failed > 0 {
+        message.push_str(&format!(
+            "{failed} {your} {} against the correct {name} ({reference}): a test that fails \
+             on correct code is wrong, or not finished yet. ",
+            if failed == 1 { "fails" } else { "fail" },
+        ));
+    }
+    if hung > 0 {
+        message.push_str(&format!(
+            "{hung} {your} never {} against the correct {name} ({reference}): a test that \
+             waits for something that never happens hangs `cargo test`. ",
+            if hung == 1 { "finishes" } else { "finish" },
+        ));
+    }
+    message.push_str(
+        "Make every test pass against it first; then they are run against the hidden bugs.\n",
     );
     for (test, output) in run.failed.iter().take(3) {
         message.push_str(&format!("- {test}: {}\n", first_words(output)));
@@ -182,15 +231,16 @@ fn fails_on_reference(name: &str, reference: &str, count: usize, run: &Run) -> S
     }
     for test in &run.hung {
         message.push_str(&format!(
-            "- {test}: still running after {CHILD_LIMIT:?} (an await that never finishes? \
-             on correct code, this is waiting for something the test never does)\n"
+            "- {test}: still running after {CHILD_LIMIT:?}. An `.await` that never finishes? \
+             Drop what the test holds open (a sender, a writer) before waiting for the end, or \
+             poll by hand and bound the wait.\n"
         ));
     }
-    if run.failed.is_empty() && run.hung.is_empty() {
-        message.push_str(&format!(
-            "(the run failed without a failing test:)\n{}\n",
+    if failed == 0 && hung == 0 {
+        message = format!(
+            "your tests did not run against the correct {name} ({reference}):\n{}\n",
             run.output
-        ));
+        );
     }
     message
 }

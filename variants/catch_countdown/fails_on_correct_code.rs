@@ -1,7 +1,7 @@
-//! Mistake: a test that fails on correct code, expecting `n + 1` Pendings
-//! from `Countdown::new(n)`. The off-by-one is in the test, not in the
-//! countdown; a test that fails on correct code catches nothing.
-//! expect: fail your_tests_catch_every_hidden_bug "fails against the correct Countdown"
+//! Mistake: a test that fails on correct code. This one expects `n + 1`
+//! Pendings from `Countdown::new(n)`: the off-by-one is in the test, not in
+//! the countdown, and a test that fails on correct code catches nothing.
+//! expect: fail your_tests_catch_every_hidden_bug "a test that fails on correct code is wrong"
 
 use std::future::Future;
 use std::task::Context;

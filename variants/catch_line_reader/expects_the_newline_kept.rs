@@ -1,7 +1,7 @@
-//! Mistake: a test that fails on correct code, expecting each line with its
-//! `\n`. The reader strips it; a test that fails on correct code catches
-//! nothing.
-//! expect: fail your_tests_catch_every_hidden_bug "against the correct LineReader"
+//! Mistake: a test that fails on correct code. This one expects each line
+//! with its `\n`; the reader strips it, and a test that fails on correct
+//! code catches nothing.
+//! expect: fail your_tests_catch_every_hidden_bug "a test that fails on correct code is wrong"
 
 use std::io;
 use std::time::Duration;

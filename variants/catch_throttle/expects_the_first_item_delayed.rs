@@ -1,7 +1,7 @@
-//! Mistake: a test that fails on correct code, expecting the first item to
-//! wait for the delay too. Nothing went out before it, so the throttle sends
-//! it at once.
-//! expect: fail your_tests_catch_every_hidden_bug "against the correct Throttle"
+//! Mistake: a test that fails on correct code. This one expects the first
+//! item to wait for the delay too; nothing went out before it, so the
+//! throttle sends it at once.
+//! expect: fail your_tests_catch_every_hidden_bug "a test that fails on correct code is wrong"
 
 use std::time::Duration;
 
