@@ -37,7 +37,28 @@ pub struct Exercise {
     /// error contains (`cargo verify` checks them).
     #[serde(default)]
     pub stub_compile_error: Option<String>,
+    /// What the learner writes: the code (the default), or, in a
+    /// write-tests exercise, the tests of given code.
+    #[serde(default)]
+    pub kind: Kind,
 }
+
+/// What the learner writes in an exercise.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// The code: the suite tests it (`kind = "code"`, the default).
+    #[default]
+    Code,
+    /// The tests: the code is given (`subjects/src/`), with hidden buggy
+    /// versions; the suite runs the learner's tests against each, and its
+    /// grading test ([`GRADING_TEST`]) says how many bugs they caught
+    /// (`kind = "write-tests"`).
+    WriteTests,
+}
+
+/// The grading test of a write-tests suite (`support::grading`).
+pub const GRADING_TEST: &str = "your_tests_catch_every_hidden_bug";
 
 impl Exercise {
     /// The file the learner edits.
@@ -131,6 +152,10 @@ impl Exercise {
     /// have `todo!()`s to replace; a spot-the-bug stub runs and has a bug to
     /// repair. Read from the stub itself, so the manifest needs no field for it.
     pub fn task(&self, root: &Path) -> &'static str {
+        if self.kind == Kind::WriteTests {
+            return "replace each `todo!()` with a test of what its comment names (add \
+                    more if you like)";
+        }
         match fs::read_to_string(root.join(self.stub())) {
             Ok(stub) if !stub.contains("todo!(") => {
                 "find the bug and repair it (the code compiles and runs, but it misbehaves)"
@@ -270,6 +295,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_kind_is_optional_and_spelt_in_kebab_case() {
+        let entry = |kind: &str| {
+            format!(
+                "[[exercise]]\nid = \"catch_countdown\"\nchapter = \"testing\"\ntitle = \"t\"\n\
+                 page = \"p.md\"\nhints = [\"a\", \"b\", \"c\"]\n{kind}"
+            )
+        };
+        let kind = |text: &str| Manifest::from_toml(text).map(|m| m.exercises[0].kind);
+        assert_eq!(kind(&entry("")).unwrap(), Kind::Code);
+        assert_eq!(kind(&entry("kind = \"code\"")).unwrap(), Kind::Code);
+        assert_eq!(
+            kind(&entry("kind = \"write-tests\"")).unwrap(),
+            Kind::WriteTests
+        );
+        assert!(kind(&entry("kind = \"write_tests\"")).is_err());
+    }
+
+    #[test]
     fn a_suite_must_include_its_own_exercise() {
         let root = std::env::temp_dir().join(format!("asynclings-manifest-{}", std::process::id()));
         fs::create_dir_all(root.join("tests")).unwrap();
@@ -280,6 +323,7 @@ mod tests {
             page: "exercises/countdown.md".into(),
             hints: Default::default(),
             stub_compile_error: None,
+            kind: Kind::Code,
         };
         let header = |id: &str| {
             format!(

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::manifest::Exercise;
+use crate::manifest::{Exercise, GRADING_TEST, Kind};
 use crate::mistakes;
 use crate::progress::Outcome;
 use crate::state::{Budgets, State};
@@ -85,21 +85,40 @@ pub fn report(
             let total = run.outcomes.len();
             if *outcome == Outcome::Passed {
                 out.push_str(&format!("✓ {id}: all {total} tests pass.\n"));
+                if exercise.kind == Kind::WriteTests {
+                    out.push_str(
+                        "Your tests pass against the reference and catch every hidden bug.\n",
+                    );
+                }
                 warnings(&mut out, id, &run.warnings);
             } else {
                 out.push_str(&format!(
                     "✗ {id}: {} of {total} tests fail.\n",
                     failed.len()
                 ));
+                // A write-tests exercise: the grading's verdict first, in
+                // a line (its whole message is the first failure below).
+                if exercise.kind == Kind::WriteTests
+                    && let Some(verdict) = grading(run)
+                {
+                    out.push_str(&format!("➜ {verdict}\n"));
+                }
                 warnings(&mut out, id, &run.warnings);
                 // A classic mistake, if the failures look like one: short,
                 // and above the failures, where the screen shows it.
                 let known = mistakes::known(root, id);
-                out.push_str(&mistakes::claim(
-                    exercise,
-                    root,
-                    &mistakes::recognise(&known, run),
-                ));
+                let seen = mistakes::recognise(&known, run);
+                if exercise.kind == Kind::WriteTests && seen.len() > 1 {
+                    // The grading below already names every bug missed, in
+                    // words: a list of mistakes would say it again.
+                    out.push_str(&format!(
+                        "Tests that miss these bugs are among the \"Common mistakes\" on its \
+                         page, {}.\n",
+                        exercise.where_to_read(root)
+                    ));
+                } else {
+                    out.push_str(&mistakes::claim(exercise, root, &seen));
+                }
                 out.push('\n');
                 if !full {
                     failures(&mut out, failed);
@@ -134,6 +153,48 @@ fn warnings(out: &mut String, id: &str, warnings: &[String]) {
             warnings.len() - 2
         ));
     }
+}
+
+/// The grading's verdict in a write-tests exercise, in one sentence: how
+/// many hidden bugs the learner's tests caught ("Your tests caught 4 of 6
+/// hidden bugs."), or why they were not run against the bugs (they fail
+/// against the reference). `None` if the grading test passed or did not run.
+pub fn grading(run: &Run) -> Option<String> {
+    let outcome = run
+        .with_status(Status::Failed)
+        .find(|o| o.name == GRADING_TEST)?;
+    let message = message_lines(&outcome.output);
+    let first = message
+        .iter()
+        .find(|line| !line.starts_with("panicked at "))?;
+    Some(match caught(first) {
+        Some((k, n)) if k < n => format!(
+            "Your tests caught {k} of {n} hidden bugs: what the other {} do wrong is below.",
+            n - k
+        ),
+        Some((k, n)) => format!(
+            "Your tests caught {k} of {n} hidden bugs, but hung against some instead of \
+             failing: see below."
+        ),
+        None => first_sentence(first),
+    })
+}
+
+/// "caught 4 of 6 bugs…": (4, 6).
+fn caught(line: &str) -> Option<(usize, usize)> {
+    let rest = line.strip_prefix("caught ")?;
+    let (k, rest) = rest.split_once(" of ")?;
+    let (n, _) = rest.split_once(" bugs")?;
+    Some((k.parse().ok()?, n.parse().ok()?))
+}
+
+/// A line up to its first full stop (or colon, after 60 characters).
+fn first_sentence(line: &str) -> String {
+    let end = line
+        .char_indices()
+        .find(|&(i, c)| (c == '.' || (c == ':' && i > 60)) && line[i + 1..].starts_with(' '))
+        .map_or(line.len(), |(i, _)| i);
+    format!("{}.", line[..end].trim_end_matches(['.', ':']))
 }
 
 /// "1 test", "2 tests".
@@ -177,7 +238,8 @@ fn diagnose(busy_cores: Option<f64>) -> String {
 /// in name order, so the report reads the same from one run to the next
 /// (libtest finishes tests in whatever order its threads do).
 fn failures(out: &mut String, mut failed: Vec<&TestOutcome>) {
-    failed.sort_by(|a, b| a.name.cmp(&b.name));
+    // A write-tests suite's grading test first: it says what was missed.
+    failed.sort_by_key(|o| (o.name != GRADING_TEST, o.name.clone()));
     // Each failure's message, and the timeline of what the code under test
     // did (if the suite traced it), which differs from test to test even
     // when the message is the same.
@@ -280,7 +342,36 @@ pub fn first_error(messages: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
+
+    fn run_with_grading(message: &str) -> Run {
+        Run {
+            outcomes: vec![
+                TestOutcome {
+                    name: "catch_countdown::zero_polls_is_ready_at_once".into(),
+                    status: Status::Passed,
+                    output: String::new(),
+                },
+                TestOutcome {
+                    name: GRADING_TEST.into(),
+                    status: Status::Failed,
+                    output: format!(
+                        "thread '{GRADING_TEST}' (7) panicked at tests/support/grading.rs:58:25:\n\
+                         {message}"
+                    ),
+                },
+            ],
+            timed_out: false,
+            cancelled: false,
+            success: false,
+            elapsed: Duration::ZERO,
+            stdout: String::new(),
+            hang: None,
+            warnings: Vec::new(),
+        }
+    }
 
     fn failed(name: &str, output: &str) -> TestOutcome {
         TestOutcome {
@@ -318,5 +409,46 @@ mod tests {
         failures(&mut out, vec![&a, &b]);
         assert!(out.contains("these 2 tests failed the same way"), "{out}");
         assert!(out.contains("poll 1 -> Pending"), "{out}");
+    }
+
+    #[test]
+    fn reads_how_many_bugs_were_caught() {
+        assert_eq!(
+            caught("caught 4 of 6 bugs. Your tests all pass"),
+            Some((4, 6))
+        );
+        assert_eq!(caught("caught 0 of 6 bugs"), Some((0, 6)));
+        assert_eq!(caught("caught 6 of 6 bugs."), Some((6, 6)));
+        assert_eq!(caught("4 of your 4 tests fail"), None);
+        assert_eq!(caught("caught some of 6 bugs"), None);
+    }
+
+    #[test]
+    fn the_grading_verdict_is_one_sentence() {
+        let run = run_with_grading(
+            "caught 4 of 6 bugs. Your tests all pass against 2 hidden bugs of Countdown:\n\
+             - missed: it returns Pending without waking its task.",
+        );
+        assert_eq!(
+            grading(&run).as_deref(),
+            Some("Your tests caught 4 of 6 hidden bugs: what the other 2 do wrong is below.")
+        );
+        let run = run_with_grading("caught 6 of 6 bugs.\nYour tests hung against 1 of the bugs");
+        assert!(grading(&run).unwrap().contains("hung"));
+        let run = run_with_grading(
+            "1 of your 4 tests fails against the correct Countdown (subjects/src/reference/\
+             countdown.rs): a test that fails on correct code is wrong, or not finished yet. \
+             Make every test pass against it first.",
+        );
+        assert_eq!(
+            grading(&run).as_deref(),
+            Some(
+                "1 of your 4 tests fails against the correct Countdown \
+                 (subjects/src/reference/countdown.rs)."
+            )
+        );
+        let mut passed = run_with_grading("");
+        passed.outcomes[1].status = Status::Passed;
+        assert_eq!(grading(&passed), None);
     }
 }

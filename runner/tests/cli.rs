@@ -37,7 +37,15 @@ fn copy() -> (MutexGuard<'static, ()>, &'static Path) {
         if copy.exists() {
             fs::remove_dir_all(&copy).unwrap();
         }
-        for dir in ["crates", "solutions", "tests", "src", ".cargo", "variants"] {
+        for dir in [
+            "crates",
+            "solutions",
+            "subjects",
+            "tests",
+            "src",
+            ".cargo",
+            "variants",
+        ] {
             copy_dir(&source().join(dir), &copy.join(dir));
         }
         committed_exercises(&copy);
@@ -280,6 +288,39 @@ fn check_all_runs_every_suite_again_and_shows_a_table_with_the_classic_mistakes(
         out.contains(&format!("1 of {} exercises done; 1 failing, ", total())),
         "{out}"
     );
+}
+
+#[test]
+fn a_write_tests_exercise_leads_with_how_many_hidden_bugs_the_tests_caught() {
+    let (_turn, dir) = copy();
+    // As shipped, every test is a `todo!()`: they fail against the reference,
+    // so the tests are not run against the bugs yet.
+    let (out, _) = run(dir, &["test", "catch_countdown"], 1);
+    assert!(
+        out.contains("➜ 4 of your 4 tests fail against the correct Countdown"),
+        "{out}"
+    );
+    // Tests that count but never check a wake-up miss three bugs, each
+    // described in words, never shown as code.
+    let tests =
+        fs::read_to_string(dir.join("variants/catch_countdown/never_checks_wake_ups.rs")).unwrap();
+    let written = Replaced::new(dir.join("exercises/src/catch_countdown.rs"), &tests);
+    let (out, _) = run(dir, &["test", "catch_countdown"], 1);
+    assert!(
+        out.contains("➜ Your tests caught 3 of 6 hidden bugs"),
+        "{out}"
+    );
+    assert!(
+        out.contains("returns Pending without waking its task"),
+        "{out}"
+    );
+    assert!(out.contains("✗ your_tests_catch_every_hidden_bug"), "{out}");
+    drop(written);
+    // The reference tests pass and catch every bug.
+    let _solved = solved(dir, "catch_countdown");
+    let (out, _) = run(dir, &["test", "catch_countdown"], 0);
+    assert!(out.contains("✓ catch_countdown: all 5 tests pass"), "{out}");
+    assert!(out.contains("catch every hidden bug"), "{out}");
 }
 
 /// The exercise `id` solved (its reference solution in place of the stub).
@@ -872,6 +913,7 @@ fn cargo_commands_typed_in_a_subfolder_reach_the_root_package() {
         "solutions/src",
         "tests",
         "tests/support",
+        "subjects/src",
     ] {
         // The manifest cargo takes for `cargo run` or `cargo test` here.
         let out = StdCommand::new(&cargo)

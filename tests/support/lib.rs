@@ -7,6 +7,8 @@
 //! once: it does not depend on the code under test, so the learner's edit ->
 //! test loop never recompiles it. Each suite uses what it needs.
 
+pub mod grading;
+
 use std::any::Any;
 use std::future::Future;
 use std::panic;

@@ -8,9 +8,10 @@ use std::time::Instant;
 use anyhow::Result;
 use serde_json::json;
 
-use crate::manifest::{Exercise, Manifest};
+use crate::manifest::{Exercise, Kind, Manifest};
 use crate::mistakes;
 use crate::progress::{Outcome, PROGRESS_FILE, Progress};
+use crate::report;
 use crate::state::{self, Budgets, State, measure, next};
 use crate::suite::Status;
 
@@ -69,6 +70,11 @@ pub fn status(root: &Path, manifest: &Manifest) -> Result<()> {
                     );
                 }
                 _ => {}
+            }
+            if exercise.kind == Kind::WriteTests
+                && let Some(verdict) = states[&exercise.id].1.as_ref().and_then(report::grading)
+            {
+                println!("\n{verdict}");
             }
         }
     }
@@ -150,11 +156,17 @@ pub fn check_all(root: &Path, manifest: &Manifest) -> Result<u8> {
                     .collect();
                 failed.sort_unstable();
                 let known = mistakes::known(root, &exercise.id);
-                let first = match mistakes::recognise(&known, run).first() {
+                let verdict = (exercise.kind == Kind::WriteTests)
+                    .then(|| report::grading(run))
+                    .flatten();
+                let first = match (mistakes::recognise(&known, run).first(), verdict) {
                     // A classic mistake says more than a test's name.
-                    Some(mistake) => format!("looks like: {}", mistake.summary),
-                    None if label == "not started" => String::new(),
-                    None => failed.first().copied().unwrap_or("").to_owned(),
+                    (Some(mistake), _) => format!("looks like: {}", mistake.summary),
+                    (None, _) if label == "not started" => String::new(),
+                    // So does, in a write-tests exercise, how many hidden
+                    // bugs the learner's tests caught.
+                    (None, Some(verdict)) => verdict,
+                    (None, None) => failed.first().copied().unwrap_or("").to_owned(),
                 };
                 (format!("{passed}/{}", run.outcomes.len()), first)
             }

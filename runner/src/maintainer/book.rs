@@ -26,7 +26,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail, ensure};
 use serde_json::{Value, json};
 
-use crate::manifest::{Exercise, Manifest};
+use crate::manifest::{Exercise, Kind, Manifest};
 
 const MARKER: &str = "{{#asynclings ";
 
@@ -415,17 +415,31 @@ fn expand(
 }
 
 fn run_block(root: &Path, exercise: &Exercise) -> String {
+    // A write-tests page says so first: the reader writes tests, not code.
+    let (turn, then) = match exercise.kind {
+        Kind::Code => (
+            "**Your turn.**",
+            "Read the first failure's message: it says what was expected and what \
+             probably went wrong. Fix, run again, until every test passes.",
+        ),
+        Kind::WriteTests => (
+            "**You write the tests.** The code is given.",
+            "Your tests run against the reference, where they must all pass, then \
+             against each hidden bug, where at least one must fail: the grading test, \
+             `your_tests_catch_every_hidden_bug`, says how many bugs they caught \
+             (\"caught 4 of 6 bugs\") and what the ones they missed do wrong. Add \
+             tests until they catch them all.",
+        ),
+    };
     format!(
         "> [!TIP]\n\
-         > **Your turn.** Open `{stub}`, {task}, then run the hidden tests:\n\
+         > {turn} Open `{stub}`, {task}, then run the hidden tests:\n\
          >\n\
          > ```console\n\
          > $ {command}\n\
          > ```\n\
          >\n\
-         > Read the first failure's message: it says what was expected and what \
-         probably went wrong. Fix, run again, until every test passes. Stuck? The \
-         hints below open one at a time.\n",
+         > {then} Stuck? The hints below open one at a time.\n",
         stub = exercise.stub().display(),
         task = exercise.task(root),
         command = exercise.test_command(),
@@ -471,6 +485,25 @@ mod tests {
         page = "exercises/first.md"
         hints = ["one", "two", "three"]
     "#;
+
+    #[test]
+    fn a_write_tests_page_says_the_reader_writes_the_tests() {
+        let manifest =
+            Manifest::from_toml(&format!("{MANIFEST}\n        kind = \"write-tests\"\n")).unwrap();
+        let page = "# First\n{{#asynclings run}}\n";
+        let out = expand(
+            Path::new("/nonexistent"),
+            page,
+            &manifest,
+            manifest.get("first"),
+        )
+        .unwrap();
+        assert!(out.contains("**You write the tests.**"), "{out}");
+        assert!(out.contains("caught 4 of 6 bugs"), "{out}");
+        let plain = Manifest::from_toml(MANIFEST).unwrap();
+        let out = expand(Path::new("/nonexistent"), page, &plain, plain.get("first")).unwrap();
+        assert!(!out.contains("You write the tests"), "{out}");
+    }
 
     #[test]
     fn expands_the_markers_of_an_exercise_page() {

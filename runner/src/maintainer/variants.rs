@@ -412,6 +412,7 @@ fn prepare_workspace(root: &Path, variants: &[Variant], prune: bool) -> Result<P
         "exercises",
         "solutions",
         "src",
+        "subjects",
         "tests/support",
         "variants",
     ] {

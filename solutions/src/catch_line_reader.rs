@@ -1,0 +1,103 @@
+//! `catch_line_reader`: tests that pin down a line reader, with mocked I/O.
+//!
+//! The subject, `subjects::lines::LineReader`, turns an `AsyncRead` into a
+//! stream of lines. Its input here is a `tokio_test::io::Mock`: a reader
+//! that plays a script (`Builder::read` hands out bytes, one `read` call
+//! each; `read_error` fails a read; `wait` makes the next read wait, on
+//! tokio's clock), and panics when it is dropped with bytes nobody read.
+//! The script is the test's whole world: a line cut in two reads, a pause,
+//! a failure, each exactly where the test puts it.
+
+use std::io;
+use std::time::Duration;
+
+use futures::StreamExt;
+use subjects::lines::LineReader;
+use tokio::time;
+use tokio_test::io::{Builder, Mock};
+
+// ANCHOR: lines_of
+/// Everything a `LineReader` over `mock` yields, to its end, with errors as
+/// their kind (an `io::Error` cannot be compared). Bounded: a reader that
+/// never ends fails after 10 s of virtual time instead of hanging the test.
+async fn lines_of(mock: Mock) -> Vec<Result<String, io::ErrorKind>> {
+    let lines = LineReader::new(mock).map(|line| line.map_err(|error| error.kind()));
+    time::timeout(Duration::from_secs(10), lines.collect())
+        .await
+        .expect("the LineReader did not end within 10 s (virtual): it must end with its input")
+}
+// ANCHOR_END: lines_of
+
+fn ok(lines: &[&str]) -> Vec<Result<String, io::ErrorKind>> {
+    lines.iter().map(|line| Ok(line.to_string())).collect()
+}
+
+/// Each line in order, without its `\n` or `\r\n`.
+#[tokio::test(start_paused = true)]
+async fn reads_lines_in_order_without_their_line_endings() {
+    let mock = Builder::new().read(b"one\ntwo\r\nthree\n").build();
+    assert_eq!(lines_of(mock).await, ok(&["one", "two", "three"]));
+}
+
+// ANCHOR: split
+/// A line that arrives over several reads comes out whole, once.
+#[tokio::test(start_paused = true)]
+async fn a_line_split_across_reads_comes_out_whole() {
+    let mock = Builder::new()
+        .read(b"hel")
+        .read(b"lo\nwor")
+        .read(b"ld\n")
+        .build();
+    assert_eq!(
+        lines_of(mock).await,
+        ok(&["hello", "world"]),
+        "a read may end anywhere, in the middle of a line too"
+    );
+}
+// ANCHOR_END: split
+
+/// The bytes after the last `\n` are a last line.
+#[tokio::test(start_paused = true)]
+async fn a_last_line_without_newline_is_not_lost() {
+    let mock = Builder::new().read(b"a\nb").build();
+    assert_eq!(lines_of(mock).await, ok(&["a", "b"]));
+}
+
+/// An empty line is a line (`""`), not the end of the input.
+#[tokio::test(start_paused = true)]
+async fn an_empty_line_is_a_line_not_the_end() {
+    let mock = Builder::new().read(b"a\n\nb\n").build();
+    assert_eq!(lines_of(mock).await, ok(&["a", "", "b"]));
+}
+
+// ANCHOR: error
+/// An I/O error comes out as an `Err`, then the stream ends: it is not
+/// taken for the end of the input.
+#[tokio::test(start_paused = true)]
+async fn an_io_error_is_reported_not_taken_for_the_end() {
+    let reset = io::Error::new(io::ErrorKind::ConnectionReset, "the peer went away");
+    let mock = Builder::new().read(b"a\n").read_error(reset).build();
+    assert_eq!(
+        lines_of(mock).await,
+        [Ok("a".to_string()), Err(io::ErrorKind::ConnectionReset)],
+        "a failed read must reach the caller as an Err"
+    );
+}
+// ANCHOR_END: error
+
+// ANCHOR: pause
+/// A read that must wait is waited for: a pause is not the end.
+#[tokio::test(start_paused = true)]
+async fn waits_for_a_line_that_comes_after_a_pause() {
+    let start = time::Instant::now();
+    let mock = Builder::new()
+        .read(b"a\n")
+        .wait(Duration::from_secs(1))
+        .read(b"b\n")
+        .build();
+    assert_eq!(lines_of(mock).await, ok(&["a", "b"]));
+    // On the paused clock the pause took no real time, but a whole virtual
+    // second: the reader really waited for it.
+    assert_eq!(start.elapsed(), Duration::from_secs(1));
+}
+// ANCHOR_END: pause

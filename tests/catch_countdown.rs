@@ -1,0 +1,27 @@
+//! Hidden suite for `catch_countdown`, a write-tests exercise: the learner's
+//! file holds tests of `subjects::countdown::Countdown`.
+//!
+//! Those tests are compiled in here and run as they are, against the
+//! reference; then [`your_tests_catch_every_hidden_bug`] runs them again
+//! against each hidden buggy version (`subjects/src/bugs/countdown/`) and
+//! says how many bugs they caught (`support::grading`).
+
+// The tests under test, compiled into this suite: your `exercises/src/catch_countdown.rs`,
+// or the reference tests with `cargo test --features solutions`.
+#[cfg_attr(
+    not(feature = "solutions"),
+    path = "../exercises/src/catch_countdown.rs"
+)]
+#[cfg_attr(feature = "solutions", path = "../solutions/src/catch_countdown.rs")]
+mod catch_countdown;
+
+use support::grading::Subject;
+
+#[test]
+fn your_tests_catch_every_hidden_bug() {
+    support::grading::your_tests_catch_every_hidden_bug(&Subject {
+        name: "Countdown",
+        reference: "subjects/src/reference/countdown.rs",
+        bugs: subjects::countdown::BUGS,
+    });
+}

@@ -1,0 +1,44 @@
+//! Mistake: checks that the first `Pending` wakes the task, and no other.
+//! A countdown that wakes its task once and then never again passes.
+//! expect: fail your_tests_catch_every_hidden_bug "after the first Pending only"
+
+use std::future::Future;
+use std::task::Context;
+
+use futures_test::task::new_count_waker;
+use subjects::countdown::Countdown;
+use tokio_test::task;
+use tokio_test::{assert_pending, assert_ready};
+
+#[test]
+fn zero_polls_is_ready_at_once() {
+    let mut countdown = task::spawn(Countdown::new(0));
+    assert_ready!(countdown.poll());
+}
+
+#[test]
+fn pending_exactly_polls_times_then_ready() {
+    for polls in [1, 2, 5] {
+        let mut countdown = task::spawn(Countdown::new(polls));
+        for _ in 0..polls {
+            assert_pending!(countdown.poll());
+        }
+        assert_ready!(countdown.poll());
+    }
+}
+
+#[test]
+fn every_pending_wakes_the_task() {
+    let mut countdown = task::spawn(Countdown::new(3));
+    assert_pending!(countdown.poll());
+    assert!(countdown.is_woken(), "the first Pending must wake the task");
+}
+
+#[test]
+fn wakes_the_waker_of_the_poll_that_returned_pending() {
+    let mut countdown = Box::pin(Countdown::new(1));
+    let (waker, wakes) = new_count_waker();
+    let outcome = countdown.as_mut().poll(&mut Context::from_waker(&waker));
+    assert!(outcome.is_pending());
+    assert_eq!(wakes.get(), 1, "the waker of the poll must be woken");
+}
