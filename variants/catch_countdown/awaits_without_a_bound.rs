@@ -2,6 +2,7 @@
 //! loses its wake-up the test hangs instead of failing (plain `cargo test`
 //! never stops it).
 //! expect: fail your_tests_catch_every_hidden_bug "hung against"
+//! expect: fail your_tests_catch_every_hidden_bug "caught 6 of 6 bugs"
 
 use std::future::Future;
 use std::task::Context;

@@ -1,6 +1,7 @@
 //! Mistake: checks that the first `Pending` wakes the task, and no other.
 //! A countdown that wakes its task once and then never again passes.
 //! expect: fail your_tests_catch_every_hidden_bug "after the first Pending only"
+//! expect: fail your_tests_catch_every_hidden_bug "caught 4 of 6 bugs"
 
 use std::future::Future;
 use std::task::Context;

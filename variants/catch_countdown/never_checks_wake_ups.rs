@@ -2,6 +2,7 @@
 //! that returns `Pending` without waking its task passes them, and hangs
 //! on a real executor.
 //! expect: fail your_tests_catch_every_hidden_bug "returns Pending without waking its task"
+//! expect: fail your_tests_catch_every_hidden_bug "caught 3 of 6 bugs"
 
 use subjects::countdown::Countdown;
 use tokio_test::task;

@@ -2,6 +2,7 @@
 //! task). A future that keeps the waker of its first poll and wakes that
 //! one ever after looks right.
 //! expect: fail your_tests_catch_every_hidden_bug "keeps the waker of its first poll"
+//! expect: fail your_tests_catch_every_hidden_bug "caught 5 of 6 bugs"
 
 use subjects::countdown::Countdown;
 use tokio_test::task;

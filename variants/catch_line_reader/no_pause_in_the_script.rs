@@ -1,6 +1,7 @@
 //! Mistake: no script ever pauses (`Builder::wait`). Every read is ready at
 //! once, so a reader that takes a read that must wait for the end passes.
 //! expect: fail your_tests_catch_every_hidden_bug "takes a read that is not ready yet for the end"
+//! expect: fail your_tests_catch_every_hidden_bug "caught 5 of 6 bugs"
 
 use std::io;
 use std::time::Duration;

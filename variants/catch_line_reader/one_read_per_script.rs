@@ -2,6 +2,7 @@
 //! ever arrives in pieces, so a reader that takes every read for whole lines
 //! passes.
 //! expect: fail your_tests_catch_every_hidden_bug "treats every read as ending at a line boundary"
+//! expect: fail your_tests_catch_every_hidden_bug "caught 5 of 6 bugs"
 
 use std::io;
 use std::time::Duration;

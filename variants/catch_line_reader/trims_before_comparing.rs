@@ -1,6 +1,7 @@
 //! Mistake: compares each line trimmed. A reader that keeps the `\r` of a
 //! `\r\n` passes: `trim` hides exactly what the test should see.
 //! expect: fail your_tests_catch_every_hidden_bug "keeps the `\r`"
+//! expect: fail your_tests_catch_every_hidden_bug "caught 5 of 6 bugs"
 
 use std::io;
 use std::time::Duration;

@@ -3,6 +3,7 @@
 //! the paused clock never moves, so the timeout never fires and the test
 //! hangs instead of failing.
 //! expect: fail your_tests_catch_every_hidden_bug "hung against"
+//! expect: fail your_tests_catch_every_hidden_bug "caught 6 of 6 bugs"
 
 use std::time::Duration;
 

@@ -2,6 +2,7 @@
 //! when. A throttle that delays the first item, loses its wake-up, or adds
 //! a delay after a slow upstream passes them.
 //! expect: fail your_tests_catch_every_hidden_bug "delays the first item"
+//! expect: fail your_tests_catch_every_hidden_bug "caught 2 of 6 bugs"
 
 use std::task::Poll;
 use std::time::Duration;

@@ -3,6 +3,7 @@
 //! when the timeout's own timer fires, the timeout polls the throttle
 //! again, and the item is there.
 //! expect: fail your_tests_catch_every_hidden_bug "without registering a wake-up"
+//! expect: fail your_tests_catch_every_hidden_bug "caught 5 of 6 bugs"
 
 use std::time::Duration;
 
