@@ -174,6 +174,66 @@ fn an_item_waiting_for_room_is_not_lost_when_the_stall_timer_fires() {
     );
 }
 
+/// How many times [`an_item_is_not_lost_when_room_comes_as_the_stall_is_due`]
+/// makes room at the very instant a stall is due.
+const TIES: u32 = 30;
+
+#[test]
+fn an_item_is_not_lost_when_room_comes_as_the_stall_is_due() {
+    // The relay is polled by hand, so that at each round both things it
+    // waits for are ready at one poll: the stall timer has fired (the clock
+    // was advanced by `patience`) and `output` has room (the consumer took
+    // an item). An unbiased `select!` then picks one at random; if it picks
+    // the timer and drops a `send(item)`, the item is gone. Thirty rounds:
+    // a relay that can lose an item this way loses one all but surely.
+    let received = support::paused(NEVER_FINISHED, || async {
+        let (input_tx, input) = mpsc::channel(TIES as usize + 1);
+        for item in 0..=TIES {
+            input_tx.try_send(item).unwrap();
+        }
+        drop(input_tx);
+        let (output, mut output_rx) = mpsc::channel(1);
+        let stalls = Rc::new(RefCell::new(Vec::new()));
+        let on_stall = stall_recorder(Instant::now(), &stalls);
+        let mut relay = tokio_test::task::spawn(trace(relay(input, output, ms(50), on_stall)));
+        let mut received = Vec::new();
+        let mut returned = relay.poll().is_ready();
+        for _ in 0..TIES {
+            tokio::time::advance(ms(50)).await;
+            if let Ok(item) = output_rx.try_recv() {
+                received.push(item);
+            }
+            if !returned {
+                returned = relay.poll().is_ready();
+            }
+        }
+        // The rest, with room to spare, until the relay returns.
+        for _ in 0..10 * TIES {
+            while let Ok(item) = output_rx.try_recv() {
+                received.push(item);
+            }
+            if returned {
+                break;
+            }
+            returned = relay.poll().is_ready();
+            tokio::time::advance(ms(10)).await;
+        }
+        while let Ok(item) = output_rx.try_recv() {
+            received.push(item);
+        }
+        received
+    });
+    assert_eq!(
+        received,
+        (0..=TIES).collect::<Vec<_>>(),
+        "{TIES} times, the consumer made room in `output` at the very instant a stall was \
+         due, so that both were ready at the relay's next poll; expected every item, in \
+         order, got {received:?}. With `send(item)` in a `select!`, the branch that wins a \
+         tie is chosen at random, and when the timer wins, the send is dropped with its \
+         item. {LOST}"
+    );
+}
+
 #[test]
 fn on_stall_is_called_each_patience_while_an_item_waits() {
     let run = local(&SLOW, None);

@@ -1,12 +1,10 @@
 //! Mistake: keeps `send(item)` in the `select!` and adds `biased;` with the
 //! send first, hoping it wins. `biased` only decides which branch is polled
-//! first; when the output is full the send is not ready, the timer wins, and
-//! the send future is dropped with the item in it, exactly as before. The
-//! suite sees the shipped bug (only a tie between the two branches, which
-//! the contract leaves out, would tell them apart), so the report names no
-//! mistake here, as for the untouched file; the failures' messages say why
-//! `biased;` does not help.
-//! expect: like the stub
+//! first: it saves an item when room comes at the very instant a stall is
+//! due (a tie, which an unbiased `select!` breaks at random), but when the
+//! output is full the send is not ready, the timer wins, and the send future
+//! is dropped with the item in it, exactly as before.
+//! expect: pass an_item_is_not_lost_when_room_comes_as_the_stall_is_due
 //! expect: fail an_item_waiting_for_room_is_not_lost_when_the_stall_timer_fires "not cancel safe"
 //! expect: fail the_producer_is_held_back_by_a_slow_consumer "backpressure"
 //! expect: fail dropped_at_any_point_it_keeps_nothing_running_and_delivers_a_prefix "not cancel safe"
