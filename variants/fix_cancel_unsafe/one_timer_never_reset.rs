@@ -4,6 +4,7 @@
 //! again and again at the same instant.
 //! expect: fail on_stall_is_called_each_patience_while_an_item_waits "stays ready"
 //! expect: fail an_item_waiting_for_room_is_not_lost_when_the_stall_timer_fires "stays ready"
+//! expect: fail an_item_waiting_for_room_is_not_lost_when_the_stall_timer_fires "poll 2 panicked"
 
 use std::pin::pin;
 use std::time::Duration;

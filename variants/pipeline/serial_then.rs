@@ -2,6 +2,7 @@
 //! fetch before it pulls the next id: one fetch at a time, whatever
 //! `concurrency` says.
 //! expect: fail ten_100ms_fetches_at_concurrency_3_take_400ms "one after another"
+//! expect: fail ten_100ms_fetches_at_concurrency_3_take_400ms "poll 10 -> Pending"
 //! expect: fail a_slow_fetch_does_not_hold_back_the_others "500 ms in all"
 
 use std::future::Future;
