@@ -27,7 +27,9 @@
 //! same real waker as the previous one gets the same wrapper (so
 //! `Waker::will_wake` works as without the trace).
 
+use std::borrow::Cow;
 use std::cell::Cell;
+use std::collections::VecDeque;
 use std::fmt::{self, Debug, Write as _};
 use std::future::Future;
 use std::panic;
@@ -116,8 +118,8 @@ where
         let outcome = this.inner.poll(&mut Context::from_waker(&waker));
         this.log.end_poll(
             match &outcome {
-                Poll::Ready(output) => format!("Ready({})", short(output)),
-                Poll::Pending => "Pending".to_owned(),
+                Poll::Ready(output) => Cow::Owned(format!("Ready({})", short(output))),
+                Poll::Pending => Cow::Borrowed("Pending"),
             },
             false,
         );
@@ -138,9 +140,9 @@ where
         let outcome = this.inner.poll_next(&mut Context::from_waker(&waker));
         this.log.end_poll(
             match &outcome {
-                Poll::Ready(Some(item)) => format!("Ready(Some({}))", short(item)),
-                Poll::Ready(None) => "Ready(None)".to_owned(),
-                Poll::Pending => "Pending".to_owned(),
+                Poll::Ready(Some(item)) => Cow::Owned(format!("Ready(Some({}))", short(item))),
+                Poll::Ready(None) => Cow::Borrowed("Ready(None)"),
+                Poll::Pending => Cow::Borrowed("Pending"),
             },
             matches!(outcome, Poll::Ready(Some(_))),
         );
@@ -212,7 +214,7 @@ enum Event {
         to: Option<u64>,
         /// What they returned: one outcome, or for a run of items the first
         /// three and the last.
-        outcomes: Vec<String>,
+        outcomes: Vec<Cow<'static, str>>,
         items: bool,
         woke_itself: bool,
     },
@@ -235,8 +237,51 @@ enum By {
     SameThread,
 }
 
+/// The events kept: the first [`KEPT`] and the latest [`KEPT`]. Those in
+/// between are only counted: a busy loop makes millions, and a timeline
+/// shows its start and its end.
+#[derive(Default)]
+struct Events {
+    head: Vec<Event>,
+    tail: VecDeque<Event>,
+    dropped: usize,
+}
+
+/// How many events [`Events`] keeps at each end.
+const KEPT: usize = 64;
+
+impl Events {
+    fn last(&self) -> Option<&Event> {
+        self.tail.back().or(self.head.last())
+    }
+
+    fn last_mut(&mut self) -> Option<&mut Event> {
+        match self.tail.back_mut() {
+            Some(event) => Some(event),
+            None => self.head.last_mut(),
+        }
+    }
+
+    fn push(&mut self, event: Event) {
+        if self.head.len() < KEPT {
+            self.head.push(event);
+            return;
+        }
+        if self.tail.len() == KEPT {
+            self.tail.pop_front();
+            self.dropped += 1;
+        }
+        self.tail.push_back(event);
+    }
+
+    /// How many events there were in all.
+    fn count(&self) -> usize {
+        self.head.len() + self.dropped + self.tail.len()
+    }
+}
+
 struct State {
-    events: Vec<Event>,
+    events: Events,
     polls: u64,
     noun: &'static str,
     /// The poll in progress: its thread, and whether it woke its own task.
@@ -262,7 +307,7 @@ impl Log {
         Log {
             clock: Clock::here(),
             state: Mutex::new(State {
-                events: Vec::new(),
+                events: Events::default(),
                 polls: 0,
                 noun: "code",
                 polling: None,
@@ -301,7 +346,7 @@ impl Log {
         wrapper
     }
 
-    fn end_poll(&self, outcome: String, item: bool) {
+    fn end_poll(&self, outcome: Cow<'static, str>, item: bool) {
         let at = self.clock.now();
         let mut state = self.state();
         let n = state.polls;
@@ -395,14 +440,20 @@ impl Log {
                 Err(TryLockError::WouldBlock) => return None,
             }
         };
-        let seen = Some(state.events.len() + state.polls as usize);
+        let seen = Some(state.events.count() + state.polls as usize);
         if state.shown == seen {
             return None;
         }
         state.shown = seen;
         let now = self.clock.now();
         let virtual_clock = matches!(self.clock, Clock::Virtual(_));
-        let mut lines = lines(&state.events, virtual_clock);
+        let mut lines = describe(&state.events.head, virtual_clock);
+        // Where the events in between were only counted (see [`Events`]).
+        let gap = lines.len();
+        if state.events.dropped > 0 {
+            lines.push((None, String::new()));
+        }
+        lines.extend(describe(state.events.tail.make_contiguous(), virtual_clock));
         match (&state.polling, state.events.last()) {
             (Some((thread, _)), _) => {
                 let what = if *thread == thread::current().id() {
@@ -432,13 +483,25 @@ impl Log {
             return Some(format!("\nYour {} was never polled.\n", state.noun));
         }
         let timed = virtual_clock || lines.iter().any(|(at, _)| at.is_some_and(|at| at > 0));
+        let dropped = state.events.dropped;
+        let more = |n: usize| format!("… ({n} more) …");
         if lines.len() > MAX_LINES {
             let cut = lines.len() - MAX_LINES + 1;
             let head = MAX_LINES / 2 - 1;
-            lines.splice(
-                head..head + cut,
-                [(None, format!("… ({cut} more lines) …"))],
-            );
+            let left_out = head..head + cut;
+            // The lines left out, and the events only counted if their gap
+            // is among them.
+            let hidden = if dropped > 0 && left_out.contains(&gap) {
+                cut - 1 + dropped
+            } else {
+                cut
+            };
+            lines.splice(left_out, [(None, more(hidden))]);
+        }
+        for (_, what) in &mut lines {
+            if what.is_empty() {
+                *what = more(dropped);
+            }
         }
         let mut text = String::new();
         let noun = state.noun;
@@ -463,7 +526,7 @@ impl Log {
 /// returned the same and were each woken again from outside (a task that is
 /// woken by something that is always ready: a channel that has closed, a
 /// timer that has fired, tokio's budget) is one line.
-fn lines(events: &[Event], virtual_clock: bool) -> Vec<(Option<u64>, String)> {
+fn describe(events: &[Event], virtual_clock: bool) -> Vec<(Option<u64>, String)> {
     let mut lines = Vec::new();
     let mut i = 0;
     while i < events.len() {
