@@ -13,14 +13,14 @@
 //!
 //! ```text
 //! what your stream did (virtual ms):
-//!   t=0      poll 1 -> Ready(Some(0))
-//!   t=0      poll 2 -> Pending
+//!   t=0        poll 1 -> Ready(Some(0))
+//!   t=0        poll 2 -> Pending
 //!   t=3600000  nothing woke it after poll 2's Pending, up to here
 //! ```
 //!
-//! A busy loop reads "polls 2 to 100001 (100000 polls, t=10 to t=10) ->
-//! Pending, each woke itself during the poll". The Wakers chapter shows how to
-//! read one.
+//! A busy loop reads "polls 3 to 99999 (99997 polls, the clock never moved)
+//! -> Pending, each woke itself during the poll". The Wakers chapter ("Reading
+//! a timeline") shows how to read one.
 //!
 //! The waker the code under test sees is a thin wrapper around the real one:
 //! waking it wakes the real one, dropping it drops it, and a poll with the
