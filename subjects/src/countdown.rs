@@ -38,15 +38,19 @@ impl Countdown {
     pub fn new(polls: u32) -> Self {
         let inner: Pin<Box<dyn Future<Output = ()> + Send>> = match chosen(BUGS) {
             None => Box::pin(reference::countdown::Countdown::new(polls)),
-            Some("forgets_to_wake") => Box::pin(forgets_to_wake::Countdown::new(polls)),
-            Some("wakes_only_the_first_time") => {
+            Some(forgets_to_wake::BUG) => Box::pin(forgets_to_wake::Countdown::new(polls)),
+            Some(wakes_only_the_first_time::BUG) => {
                 Box::pin(wakes_only_the_first_time::Countdown::new(polls))
             }
-            Some("wakes_a_stale_waker") => Box::pin(wakes_a_stale_waker::Countdown::new(polls)),
-            Some("one_pending_too_few") => Box::pin(one_pending_too_few::Countdown::new(polls)),
-            Some("one_pending_too_many") => Box::pin(one_pending_too_many::Countdown::new(polls)),
-            Some("zero_is_pending_once") => Box::pin(zero_is_pending_once::Countdown::new(polls)),
-            Some(name) => unreachable!("{name} {UNKNOWN_SUBJECT}"),
+            Some(wakes_a_stale_waker::BUG) => Box::pin(wakes_a_stale_waker::Countdown::new(polls)),
+            Some(one_pending_too_few::BUG) => Box::pin(one_pending_too_few::Countdown::new(polls)),
+            Some(one_pending_too_many::BUG) => {
+                Box::pin(one_pending_too_many::Countdown::new(polls))
+            }
+            Some(zero_is_pending_once::BUG) => {
+                Box::pin(zero_is_pending_once::Countdown::new(polls))
+            }
+            Some(bug) => unreachable!("{} {UNKNOWN_SUBJECT}", bug.name),
         };
         Self { inner }
     }

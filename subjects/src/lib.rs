@@ -80,14 +80,16 @@ pub struct Bug {
 }
 
 /// The implementation [`SUBJECT_VAR`] asks for among `bugs`: `None` for the
-/// reference, else the bug's name. Panics on a name that is not in `bugs`.
-fn chosen(bugs: &[Bug]) -> Option<&'static str> {
+/// reference, else the bug (which a subject matches against each bug
+/// module's `BUG`, so that a name is written once). Panics on a name that is
+/// not in `bugs`.
+fn chosen(bugs: &[Bug]) -> Option<Bug> {
     let name = std::env::var(SUBJECT_VAR).ok()?;
     if name.is_empty() {
         return None;
     }
     match bugs.iter().find(|bug| bug.name == name) {
-        Some(bug) => Some(bug.name),
+        Some(bug) => Some(*bug),
         None => {
             let known: Vec<&str> = bugs.iter().map(|bug| bug.name).collect();
             panic!(

@@ -53,15 +53,15 @@ impl LineReader {
         let input: Input = Box::pin(reader);
         let inner = match chosen(BUGS) {
             None => reference::lines::lines(input),
-            Some("splits_lines_at_read_boundaries") => {
+            Some(splits_lines_at_read_boundaries::BUG) => {
                 splits_lines_at_read_boundaries::lines(input)
             }
-            Some("drops_the_last_line") => drops_the_last_line::lines(input),
-            Some("keeps_the_carriage_return") => keeps_the_carriage_return::lines(input),
-            Some("ends_at_an_empty_line") => ends_at_an_empty_line::lines(input),
-            Some("takes_an_error_for_the_end") => takes_an_error_for_the_end::lines(input),
-            Some("ends_when_a_read_must_wait") => ends_when_a_read_must_wait::lines(input),
-            Some(name) => unreachable!("{name} {UNKNOWN_SUBJECT}"),
+            Some(drops_the_last_line::BUG) => drops_the_last_line::lines(input),
+            Some(keeps_the_carriage_return::BUG) => keeps_the_carriage_return::lines(input),
+            Some(ends_at_an_empty_line::BUG) => ends_at_an_empty_line::lines(input),
+            Some(takes_an_error_for_the_end::BUG) => takes_an_error_for_the_end::lines(input),
+            Some(ends_when_a_read_must_wait::BUG) => ends_when_a_read_must_wait::lines(input),
+            Some(bug) => unreachable!("{} {UNKNOWN_SUBJECT}", bug.name),
         };
         Self { inner }
     }

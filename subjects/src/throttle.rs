@@ -50,23 +50,23 @@ impl<T: Send + 'static> Throttle<T> {
         let upstream: Upstream<T> = Box::pin(stream);
         let inner: Pin<Box<dyn Stream<Item = T> + Send>> = match chosen(BUGS) {
             None => Box::pin(reference::throttle::Throttle::new(upstream, delay)),
-            Some("delays_the_first_item") => {
+            Some(delays_the_first_item::BUG) => {
                 Box::pin(delays_the_first_item::Throttle::new(upstream, delay))
             }
-            Some("restarts_the_delay_after_a_slow_upstream") => Box::pin(
+            Some(restarts_the_delay_after_a_slow_upstream::BUG) => Box::pin(
                 restarts_the_delay_after_a_slow_upstream::Throttle::new(upstream, delay),
             ),
-            Some("drops_items_while_waiting") => {
+            Some(drops_items_while_waiting::BUG) => {
                 Box::pin(drops_items_while_waiting::Throttle::new(upstream, delay))
             }
-            Some("forgets_the_timer") => {
+            Some(forgets_the_timer::BUG) => {
                 Box::pin(forgets_the_timer::Throttle::new(upstream, delay))
             }
-            Some("wakes_itself_while_waiting") => {
+            Some(wakes_itself_while_waiting::BUG) => {
                 Box::pin(wakes_itself_while_waiting::Throttle::new(upstream, delay))
             }
-            Some("never_ends") => Box::pin(never_ends::Throttle::new(upstream, delay)),
-            Some(name) => unreachable!("{name} {UNKNOWN_SUBJECT}"),
+            Some(never_ends::BUG) => Box::pin(never_ends::Throttle::new(upstream, delay)),
+            Some(bug) => unreachable!("{} {UNKNOWN_SUBJECT}", bug.name),
         };
         Self { inner }
     }

@@ -132,7 +132,7 @@ fn grade(name: &str, reference: &str, bugs: &'static [Bug]) -> Result<String, Fa
         if run.output.contains(UNKNOWN_SUBJECT) {
             return Err(format!(
                 "(a maintainer's error) the subject does not know the implementation `{}`: \
-                 its name in BUGS and in the subject's `new` differ",
+                 the subject's `new` has no arm for it",
                 bug.map_or("reference", |b| b.name)
             )
             .into());
