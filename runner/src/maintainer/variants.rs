@@ -145,7 +145,7 @@ pub fn check_alone(root: &Path, manifest: &Manifest, ids: &[String]) -> Result<(
                 failed.name
             ));
         }
-        let named = named_in(root, id, &run);
+        let named = named_in_words(root, id, &run);
         eprintln!("  {id}, the solution: {named}");
         if !named.starts_with("no mistake") {
             problems.push(format!("{id}: the solution is taken for {named}"));
@@ -168,7 +168,7 @@ pub fn check_alone(root: &Path, manifest: &Manifest, ids: &[String]) -> Result<(
             .get(id)
             .with_context(|| format!("no test binary was built for tests/{id}.rs"))?;
         let run = suite::run(binary, root, SUITE_LIMIT)?;
-        let named = named_in(root, id, &run);
+        let named = named_in_words(root, id, &run);
         eprintln!("  {id}, the untouched stub: {named}");
         if !named.starts_with("no mistake") {
             problems.push(format!("{id}: the untouched stub is taken for {named}"));
@@ -182,15 +182,21 @@ pub fn check_alone(root: &Path, manifest: &Manifest, ids: &[String]) -> Result<(
     Ok(())
 }
 
-/// What the report names in `run`, a run of exercise `id`'s suite.
-fn named_in(root: &Path, id: &str, run: &Run) -> String {
+/// The classic mistakes the report names in `run`, a run of exercise
+/// `id`'s suite: their variants' files.
+pub fn named_in(root: &Path, id: &str, run: &Run) -> Vec<String> {
     let known = mistakes::known(root, id);
-    let seen = mistakes::recognise(&known, run);
-    if seen.is_empty() {
-        "no mistake named".to_owned()
-    } else {
-        let files: Vec<&str> = seen.iter().map(|m| m.file.as_str()).collect();
-        format!("named {}", files.join(", "))
+    mistakes::recognise(&known, run)
+        .into_iter()
+        .map(|mistake| mistake.file.clone())
+        .collect()
+}
+
+/// [`named_in`], in words: "no mistake named", "named variants/…".
+fn named_in_words(root: &Path, id: &str, run: &Run) -> String {
+    match named_in(root, id, run).as_slice() {
+        [] => "no mistake named".to_owned(),
+        files => format!("named {}", files.join(", ")),
     }
 }
 

@@ -22,7 +22,6 @@ use anyhow::{Context, Result, bail, ensure};
 
 use crate::maintainer::variants;
 use crate::manifest::Manifest;
-use crate::mistakes;
 use crate::suite::{self, Against, Build, Status};
 
 /// The runner's and the benchmarks' workspace, from the root.
@@ -283,11 +282,9 @@ fn solutions_pass(root: &Path, manifest: &Manifest) -> Result<BTreeMap<String, B
             ));
         }
         // A right answer: the report must not name a classic mistake for it.
-        let known = mistakes::known(root, id);
-        for mistake in mistakes::recognise(&known, &run) {
+        for file in variants::named_in(root, id, &run) {
             problems.push(format!(
-                "{id}: the reference solution is taken for a classic mistake, {}",
-                mistake.file
+                "{id}: the reference solution is taken for a classic mistake, {file}"
             ));
         }
         let names = run.outcomes.iter().map(|o| o.name.clone()).collect();
@@ -369,12 +366,10 @@ fn stubs_fail(
         }
         // An untouched file is unfinished, not mistaken: the report must
         // not name a classic mistake for it.
-        let known = mistakes::known(root, id);
-        for mistake in mistakes::recognise(&known, &run) {
+        for file in variants::named_in(root, id, &run) {
             problems.push(format!(
-                "{id}: the untouched stub is taken for a classic mistake, {}: its words are \
-                 in the stub's failure messages too",
-                mistake.file
+                "{id}: the untouched stub is taken for a classic mistake, {file}: its words \
+                 are in the stub's failure messages too"
             ));
         }
     }
