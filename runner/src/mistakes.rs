@@ -314,29 +314,11 @@ pub fn claim(exercise: &Exercise, root: &Path, seen: &[&Mistake]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
 
     use super::*;
-    use crate::suite::Outcome;
 
     fn run(outcomes: &[(&str, Status, &str)]) -> Run {
-        Run {
-            outcomes: outcomes
-                .iter()
-                .map(|&(name, status, output)| Outcome {
-                    name: name.to_owned(),
-                    status,
-                    output: output.to_owned(),
-                })
-                .collect(),
-            timed_out: false,
-            success: false,
-            stdout: String::new(),
-            elapsed: Duration::ZERO,
-            hang: None,
-            cancelled: false,
-            warnings: Vec::new(),
-        }
+        Run::of(outcomes)
     }
 
     const LOST: &str = "//! Mistake: the goodbye at once, without what is queued. Whatever\n\

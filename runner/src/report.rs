@@ -342,35 +342,21 @@ pub fn first_error(messages: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
 
     use super::*;
 
     fn run_with_grading(message: &str) -> Run {
-        Run {
-            outcomes: vec![
-                TestOutcome {
-                    name: "catch_countdown::zero_polls_is_ready_at_once".into(),
-                    status: Status::Passed,
-                    output: String::new(),
-                },
-                TestOutcome {
-                    name: GRADING_TEST.into(),
-                    status: Status::Failed,
-                    output: format!(
-                        "thread '{GRADING_TEST}' (7) panicked at tests/support/grading.rs:58:25:\n\
-                         {message}"
-                    ),
-                },
-            ],
-            timed_out: false,
-            cancelled: false,
-            success: false,
-            elapsed: Duration::ZERO,
-            stdout: String::new(),
-            hang: None,
-            warnings: Vec::new(),
-        }
+        let output = format!(
+            "thread '{GRADING_TEST}' (7) panicked at tests/support/grading.rs:58:25:\n{message}"
+        );
+        Run::of(&[
+            (
+                "catch_countdown::zero_polls_is_ready_at_once",
+                Status::Passed,
+                "",
+            ),
+            (GRADING_TEST, Status::Failed, &output),
+        ])
     }
 
     fn failed(name: &str, output: &str) -> TestOutcome {

@@ -252,6 +252,31 @@ pub struct Run {
     pub warnings: Vec<String>,
 }
 
+#[cfg(test)]
+impl Run {
+    /// A finished, failed run with these outcomes (name, status, output):
+    /// for the tests of what reads a run.
+    pub fn of(outcomes: &[(&str, Status, &str)]) -> Run {
+        Run {
+            outcomes: outcomes
+                .iter()
+                .map(|&(name, status, output)| Outcome {
+                    name: name.to_owned(),
+                    status,
+                    output: output.to_owned(),
+                })
+                .collect(),
+            timed_out: false,
+            cancelled: false,
+            success: false,
+            elapsed: Duration::ZERO,
+            stdout: String::new(),
+            hang: None,
+            warnings: Vec::new(),
+        }
+    }
+}
+
 /// What the runner saw of a suite it had to stop: which tests had not
 /// finished, and whether the process was burning CPU or sitting idle.
 #[derive(Clone, Debug, Default)]

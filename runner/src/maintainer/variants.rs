@@ -586,7 +586,6 @@ fn remove_unwanted(dir: &Path, wanted: &BTreeSet<PathBuf>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::suite::Outcome;
 
     /// The variant `variants/x/<name>.rs` with this header.
     fn variant(name: &str, header: &str) -> Variant {
@@ -602,24 +601,10 @@ mod tests {
 
     /// A run in which test `a` fails saying "lost" and test `b` passes.
     fn a_fails() -> Run {
-        let outcome = |name: &str, status, output: &str| Outcome {
-            name: name.into(),
-            status,
-            output: output.into(),
-        };
-        Run {
-            outcomes: vec![
-                outcome("a", Status::Failed, "an item was lost"),
-                outcome("b", Status::Passed, ""),
-            ],
-            timed_out: false,
-            cancelled: false,
-            success: false,
-            elapsed: Duration::ZERO,
-            stdout: String::new(),
-            hang: None,
-            warnings: Vec::new(),
-        }
+        Run::of(&[
+            ("a", Status::Failed, "an item was lost"),
+            ("b", Status::Passed, ""),
+        ])
     }
 
     #[test]
