@@ -65,10 +65,6 @@ use tokio::io::{
 use tokio_util::bytes::BytesMut;
 use tokio_util::codec::{Decoder, Encoder};
 
-// Counts what each thread holds on the heap, for `support::HeapProbe`.
-#[global_allocator]
-static HEAP: support::CountingAlloc = support::CountingAlloc;
-
 /// The limit in most tests.
 const MAX: usize = 16;
 

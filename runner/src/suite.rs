@@ -194,6 +194,57 @@ pub fn env_cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
 }
 
+/// The variable the system's loader reads for where shared libraries are.
+const LIBRARY_PATH: &str = if cfg!(windows) {
+    "PATH"
+} else if cfg!(target_os = "macos") {
+    "DYLD_FALLBACK_LIBRARY_PATH"
+} else {
+    "LD_LIBRARY_PATH"
+};
+
+/// What a suite binary needs in [`LIBRARY_PATH`] to start, if the runner's
+/// own environment lacks it.
+///
+/// A suite links the shared helpers (`support`, with tokio and the other
+/// dependencies in it) and the standard library as shared libraries, so
+/// that an edit relinks only the suite's own code (see
+/// `crates/support/Cargo.toml`). `cargo test` and `cargo run` tell the loader
+/// where those are, and a runner started by `cargo run` passes that on; a
+/// runner started any other way adds the suite's folder and the toolchain's
+/// library folder here.
+fn library_path(binary: &Path) -> Option<(&'static str, std::ffi::OsString)> {
+    static TOOLCHAIN_LIBS: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let folder = binary.parent()?;
+    let current = std::env::var_os(LIBRARY_PATH).unwrap_or_default();
+    let mut paths: Vec<PathBuf> = std::env::split_paths(&current).collect();
+    if paths.iter().any(|p| p == folder) {
+        return None;
+    }
+    let toolchain = TOOLCHAIN_LIBS.get_or_init(|| {
+        let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
+        let output = Command::new(rustc)
+            .args(["--print", "target-libdir"])
+            .output()
+            .ok()?;
+        let dir = String::from_utf8(output.stdout).ok()?;
+        Some(PathBuf::from(dir.trim()))
+    });
+    paths.insert(0, folder.to_owned());
+    paths.extend(toolchain.iter().cloned());
+    Some((LIBRARY_PATH, std::env::join_paths(paths).ok()?))
+}
+
+/// A command that starts the suite `binary`, able to find its shared
+/// libraries ([`library_path`]).
+fn suite_command(binary: &Path) -> Command {
+    let mut command = Command::new(binary);
+    if let Some((var, value)) = library_path(binary) {
+        command.env(var, value);
+    }
+    command
+}
+
 /// One line of `cargo --message-format=json` (only the parts we read).
 #[derive(Deserialize)]
 struct Artifact {
@@ -390,7 +441,7 @@ fn run_args(
     env: &[(&str, &str)],
 ) -> Result<Run> {
     let start = Instant::now();
-    let mut command = Command::new(binary);
+    let mut command = suite_command(binary);
     let mut child = Group::spawn(
         command
             .args(args)
@@ -475,7 +526,7 @@ const BUSY_WINDOW: Duration = Duration::from_secs(2);
 
 /// Every test of a suite binary, in the order libtest runs them (by name).
 fn list_tests(binary: &Path, root: &Path) -> Vec<String> {
-    let Ok(output) = Command::new(binary)
+    let Ok(output) = suite_command(binary)
         .current_dir(root)
         .args(["--list", "--format", "terse"])
         .stdin(Stdio::null())

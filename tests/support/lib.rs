@@ -9,6 +9,16 @@
 
 pub mod grading;
 
+// Built into this shared library, for the suites (crates/support/Cargo.toml
+// says why); unused here.
+extern crate async_stream as _;
+extern crate futures as _;
+extern crate futures_test as _;
+extern crate relay as _;
+extern crate tokio_stream as _;
+extern crate tokio_test as _;
+extern crate tokio_util as _;
+
 use std::any::Any;
 use std::future::Future;
 use std::panic;
@@ -391,24 +401,30 @@ pub fn drop_after_each_poll<S, F>(
     panic!("{what}: it had not completed after {max_polls} polls");
 }
 
-/// A global allocator that counts, per thread, the bytes allocated and not
-/// yet freed, and the peak of that count: what a piece of code holds on the
-/// heap, seen from outside.
+/// The suites' global allocator (`SUITE_HEAP`): it counts, per thread, the bytes allocated
+/// and not yet freed, and the peak of that count: what a piece of code holds
+/// on the heap, seen from outside. Measure with [`HeapProbe`].
 ///
-/// A suite that needs it installs it in its own test binary (no other suite
-/// pays for it):
+/// It is installed here, in the shared library, not in a suite: a suite
+/// links the standard library as a shared library too (see
+/// crates/support/Cargo.toml), and a `#[global_allocator]` in an executable
+/// does not reach the allocations made inside shared libraries
+/// (rust-lang/rust#100781): growing a `Vec` or a `BytesMut` happens there.
+/// Defined in this library, the allocator's symbols come before the
+/// standard library's when the loader looks them up, so on Linux every
+/// allocation of the process goes through it. (macOS and Windows bind the
+/// standard library's own calls to its own allocator: there, what it
+/// allocates inside itself is not counted.)
 ///
-/// ```ignore
-/// #[global_allocator]
-/// static HEAP: support::CountingAlloc = support::CountingAlloc;
-/// ```
-///
-/// and measures with [`HeapProbe`]. The count is per thread: tests running
-/// side by side do not disturb each other, and a current-thread runtime
-/// (every helper here builds one on a thread of its own) runs all its tasks
-/// on the thread it counts. Memory freed on another thread than the one that
-/// allocated it skews both threads' counts by that much.
-pub struct CountingAlloc;
+/// The count is per thread: tests running side by side do not disturb each
+/// other, and a current-thread runtime (every helper here builds one on a
+/// thread of its own) runs all its tasks on the thread it counts. Memory
+/// freed on another thread than the one that allocated it skews both
+/// threads' counts by that much.
+struct CountingAlloc;
+
+#[global_allocator]
+static SUITE_HEAP: CountingAlloc = CountingAlloc;
 
 thread_local! {
     // Const-initialised and without a destructor: using them never allocates.
@@ -467,9 +483,10 @@ unsafe impl std::alloc::GlobalAlloc for CountingAlloc {
 }
 
 /// Measures how much more the current thread holds on the heap, at most,
-/// from its start on. Needs [`CountingAlloc`] installed as the test binary's
-/// global allocator (it panics otherwise, rather than measure nothing). One
-/// probe at a time per thread.
+/// from its start on, as the suites' counting allocator sees it (exactly on
+/// Linux; see `CountingAlloc` for the other systems). It panics if that
+/// allocator is not in use, rather than measure nothing. One probe at a
+/// time per thread.
 #[derive(Debug)]
 pub struct HeapProbe {
     base: isize,
@@ -483,8 +500,8 @@ impl HeapProbe {
         drop(std::hint::black_box(Box::new(0u8)));
         assert!(
             COUNTING.load(std::sync::atomic::Ordering::Relaxed),
-            "HeapProbe needs `#[global_allocator] static HEAP: support::CountingAlloc = \
-             support::CountingAlloc;` in the test binary"
+            "HeapProbe: the heap is not being counted (did a suite set a \
+             `#[global_allocator]` of its own? support's counts for every suite)"
         );
         let base = HEAP_NOW.with(std::cell::Cell::get);
         HEAP_PEAK.with(|peak| peak.set(base));
