@@ -203,19 +203,18 @@ const LIBRARY_PATH: &str = if cfg!(windows) {
     "LD_LIBRARY_PATH"
 };
 
-/// What a suite binary needs in [`LIBRARY_PATH`] to start, if the runner's
-/// own environment lacks it.
+/// What a suite binary in `folder` needs in [`LIBRARY_PATH`] to start, if the
+/// runner's own environment lacks it.
 ///
 /// A suite links the shared helpers (`support`, with tokio and the other
 /// dependencies in it) and the standard library as shared libraries, so
 /// that an edit relinks only the suite's own code (see
 /// `crates/support/Cargo.toml`). `cargo test` and `cargo run` tell the loader
 /// where those are, and a runner started by `cargo run` passes that on; a
-/// runner started any other way adds the suite's folder and the toolchain's
+/// runner started any other way adds the suites' folder and the toolchain's
 /// library folder here.
-fn library_path(binary: &Path) -> Option<(&'static str, std::ffi::OsString)> {
+pub fn library_path(folder: &Path) -> Option<(&'static str, std::ffi::OsString)> {
     static TOOLCHAIN_LIBS: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
-    let folder = binary.parent()?;
     let current = std::env::var_os(LIBRARY_PATH).unwrap_or_default();
     let mut paths: Vec<PathBuf> = std::env::split_paths(&current).collect();
     if paths.iter().any(|p| p == folder) {
@@ -239,7 +238,7 @@ fn library_path(binary: &Path) -> Option<(&'static str, std::ffi::OsString)> {
 /// libraries ([`library_path`]).
 fn suite_command(binary: &Path) -> Command {
     let mut command = Command::new(binary);
-    if let Some((var, value)) = library_path(binary) {
+    if let Some((var, value)) = binary.parent().and_then(library_path) {
         command.env(var, value);
     }
     command

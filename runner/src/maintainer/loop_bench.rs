@@ -25,7 +25,7 @@ use anyhow::{Context, Result, bail, ensure};
 
 use crate::maintainer::bench_report::machine;
 use crate::manifest::Manifest;
-use crate::suite::env_cargo;
+use crate::suite::{self, env_cargo};
 
 /// rustlings' version, as the issue that asked for the comparison measured.
 const RUSTLINGS: &str = "6.5.0";
@@ -134,6 +134,12 @@ pub fn loop_bench(
         .args(["test", OURS])
         .env("CARGO_TARGET_DIR", target_of(&ours))
         .env_remove("RUST_BACKTRACE");
+    // Started as `cargo run` starts it (and so `watch`), with the loader's
+    // path to the suites' shared libraries already set: the runner then has
+    // nothing to look up before it starts a suite.
+    if let Some((var, value)) = suite::library_path(&target_of(&ours).join("debug/deps")) {
+        runner.env(var, value);
+    }
     let cargo_run = cargo(&ours, &["run", "-q", "--", "test", OURS]);
     let runner = alternate(
         rounds,
