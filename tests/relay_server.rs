@@ -35,9 +35,11 @@ mod relay_server;
 use std::collections::HashMap;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::pin;
 use std::time::Duration;
 
 use futures::StreamExt;
+use futures::future::{self, Either};
 use relay_server::{Config, say, serve};
 use tokio::io::AsyncWriteExt;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
@@ -78,6 +80,30 @@ fn story<F: Future<Output = ()> + 'static>(make: impl FnOnce() -> F + Send + 'st
     support::sockets(TEST, HANG, make)
 }
 
+/// Fails the test: `serve`'s task ended with `ended` (`when` says when),
+/// although `shutdown` was never cancelled.
+fn server_ended(ended: Result<(), tokio::task::JoinError>, when: &str) -> ! {
+    match ended {
+        Ok(()) => panic!(
+            "the server stopped ({when}): `serve` returned although `shutdown` was \
+             never cancelled. It serves until then: a connection's error (a client \
+             that reset its connection, or vanished) ends that connection, never the \
+             accept loop (`?` or `return` on a connection's result, or on a failed \
+             `accept`?)"
+        ),
+        Err(error) if error.is_panic() => {
+            let payload = support::unless_todo(error.into_panic());
+            panic!(
+                "the server panicked ({when}): {:?}. One client's trouble must end only \
+                 its own connection: an `unwrap()` or `expect()` on a read, a write or a \
+                 task's result takes the whole server down",
+                support::panic_message(payload.as_ref())
+            )
+        }
+        Err(error) => panic!("the server's task ended ({when}): {error}"),
+    }
+}
+
 /// The server under test, running `serve` as a task.
 struct Server {
     address: SocketAddr,
@@ -111,25 +137,7 @@ impl Server {
             return;
         }
         let ended = self.task.take().unwrap().await;
-        match ended {
-            Ok(()) => panic!(
-                "the server stopped ({when}): `serve` returned although `shutdown` was \
-                 never cancelled. It serves until then: a connection's error (a client \
-                 that reset its connection, or vanished) ends that connection, never the \
-                 accept loop (`?` or `return` on a connection's result, or on a failed \
-                 `accept`?)"
-            ),
-            Err(error) if error.is_panic() => {
-                let payload = support::unless_todo(error.into_panic());
-                panic!(
-                    "the server panicked ({when}): {:?}. One client's trouble must end only \
-                     its own connection: an `unwrap()` or `expect()` on a read, a write or a \
-                     task's result takes the whole server down",
-                    support::panic_message(payload.as_ref())
-                )
-            }
-            Err(error) => panic!("the server's task ended ({when}): {error}"),
-        }
+        server_ended(ended, when);
     }
 
     /// Opens a connection and reads its welcome; returns the client.
@@ -167,7 +175,18 @@ impl Server {
             reader: FramedRead::new(reader, LinesCodec::new_with_max_length(64 * 1024)),
             writer,
         };
-        let welcome = match timeout(STEP, client.reader.next()).await {
+        // A server that ends while the client waits (against the stub it
+        // panics at once) is reported as soon as it does, not after a step.
+        let task = self.task.as_mut().expect("the server is running");
+        let first_line = pin!(timeout(STEP, client.reader.next()));
+        let outcome = match future::select(first_line, task).await {
+            Either::Left((outcome, _)) => outcome,
+            Either::Right((ended, _)) => {
+                self.task = None;
+                server_ended(ended, &format!("when {who} connected"))
+            }
+        };
+        let welcome = match outcome {
             Ok(Some(Ok(line))) => line,
             outcome => {
                 self.assert_serving(&format!("when {who} connected")).await;
