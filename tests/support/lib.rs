@@ -401,15 +401,17 @@ pub fn drop_after_each_poll<S, F>(
     panic!("{what}: it had not completed after {max_polls} polls");
 }
 
-/// The suites' global allocator (`SUITE_HEAP`): it counts, per thread, the bytes allocated
-/// and not yet freed, and the peak of that count: what a piece of code holds
-/// on the heap, seen from outside. Measure with [`HeapProbe`].
+/// The suites' global allocator (`SUITE_HEAP`): it counts, per thread, the
+/// bytes allocated and not yet freed, and the peak of that count: what a
+/// piece of code holds on the heap, seen from outside. Measure with
+/// [`HeapProbe`].
 ///
-/// It is installed here, in the shared library, not in a suite: a suite
-/// links the standard library as a shared library too (see
-/// crates/support/Cargo.toml), and a `#[global_allocator]` in an executable
-/// does not reach the allocations made inside shared libraries
-/// (rust-lang/rust#100781): growing a `Vec` or a `BytesMut` happens there.
+/// It is installed here, in the shared library, for every suite (a suite
+/// that declares its own does not compile). A suite links the standard
+/// library as a shared library too (see crates/support/Cargo.toml), and a
+/// `#[global_allocator]` in an executable does not reach the allocations
+/// made inside shared libraries (rust-lang/rust#100781): growing a `Vec` or
+/// a `BytesMut` happens there.
 /// Defined in this library, the allocator's symbols come before the
 /// standard library's when the loader looks them up, so on Linux every
 /// allocation of the process goes through it. (macOS and Windows bind the
@@ -500,8 +502,8 @@ impl HeapProbe {
         drop(std::hint::black_box(Box::new(0u8)));
         assert!(
             COUNTING.load(std::sync::atomic::Ordering::Relaxed),
-            "HeapProbe: the heap is not being counted (did a suite set a \
-             `#[global_allocator]` of its own? support's counts for every suite)"
+            "HeapProbe: the suites' counting allocator is not in use, so the heap \
+             cannot be measured here"
         );
         let base = HEAP_NOW.with(std::cell::Cell::get);
         HEAP_PEAK.with(|peak| peak.set(base));
